@@ -1,0 +1,67 @@
+"""Retry policy as small pure functions; the caller supplies the clock, sleeper and jitter.
+
+Only outcomes where a retry is safe are retried: rate limiting (429), gateway errors
+(502/503/504) and connection failures. Creates add 500 to that list because the layer above
+makes them idempotent (an existing credential with identical hashes is adopted).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+
+RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+    max_retry_after: float = 30.0
+    total_budget: float = 60.0
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+
+
+def is_retryable_status(status: int, extra: frozenset[int] = frozenset()) -> bool:
+    return status in RETRYABLE_STATUSES or status in extra
+
+
+def backoff_delay(attempt: int, policy: RetryPolicy, jitter: float) -> float:
+    """Exponential backoff with "equal jitter": half fixed, half random.
+
+    ``attempt`` counts from 1 (the first retry); ``jitter`` is a number in [0, 1).
+    """
+    ceiling = min(policy.max_delay, policy.base_delay * 2.0 ** (attempt - 1))
+    return ceiling / 2 + ceiling / 2 * jitter
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date)."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+
+
+def next_delay(attempt: int, retry_after: str | None, policy: RetryPolicy, jitter: float) -> float:
+    """Honour the server's ``Retry-After`` (capped); otherwise back off exponentially."""
+    requested = parse_retry_after(retry_after)
+    if requested is not None:
+        return min(requested, policy.max_retry_after)
+    return backoff_delay(attempt, policy, jitter)
+
+
+def may_retry(attempt: int, elapsed: float, delay: float, policy: RetryPolicy) -> bool:
+    """Whether attempt number ``attempt + 1`` fits in the attempt and time budgets."""
+    return attempt < policy.max_attempts and elapsed + delay <= policy.total_budget
