@@ -1,0 +1,49 @@
+"""The one error type of the API client, and the scrubbing that keeps secrets out of it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bw_pulumi.models import EntryError
+
+# Hash1/Hash1b are MD5 hex digests. Bandwidth echoes submitted hashes in error bodies.
+_MD5_HEX = re.compile(r"\b[0-9a-fA-F]{32}\b")
+REDACTED = "***"
+
+
+def scrub(text: str, secrets: Iterable[str] = ()) -> str:
+    """Remove every digest-shaped token and every known secret value from ``text``."""
+    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return _MD5_HEX.sub(REDACTED, text)
+
+
+class BandwidthApiError(Exception):
+    """A failed call to Bandwidth: HTTP status, Bandwidth error codes, a scrubbed description."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        codes: tuple[str, ...] = (),
+        description: str = "",
+        entries: tuple[EntryError, ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.codes = codes
+        self.description = description
+        self.entries = entries
+
+    def has_code(self, *codes: str) -> bool:
+        return any(code in self.codes for code in codes)
+
+    @property
+    def is_not_found(self) -> bool:
+        return self.status == 404
+
+
+class ConfigurationError(Exception):
+    """The provider lacks settings it needs (account id, credentials); names the keys."""

@@ -1,0 +1,49 @@
+"""Typed records exchanged with Bandwidth's credential API (independent of XML)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bw_pulumi.domain import composite_username
+
+
+@dataclass(frozen=True)
+class Credential:
+    """One account-level SIP credential as Bandwidth stores it (hashes, never a password)."""
+
+    user_name: str
+    hash1: str = field(repr=False)
+    hash1b: str = field(repr=False)
+    domain: str | None = None
+    realm: str | None = None
+    http_voice_v2_app_id: str | None = None
+
+    @property
+    def composite_username(self) -> str:
+        return composite_username(self.user_name, self.domain)
+
+    def same_hashes(self, other: Credential) -> bool:
+        return self.hash1 == other.hash1 and self.hash1b == other.hash1b
+
+
+@dataclass(frozen=True)
+class EntryError:
+    """Why Bandwidth refused one entry of a bulk create."""
+
+    code: str
+    description: str
+    composite_username: str | None
+
+
+@dataclass(frozen=True)
+class BulkCreateResult:
+    """A bulk create can succeed for some entries and fail for others (HTTP 201 with both)."""
+
+    created: tuple[Credential, ...]
+    errors: tuple[EntryError, ...]
+
+
+@dataclass(frozen=True)
+class CredentialPage:
+    credentials: tuple[Credential, ...]
+    next_url: str | None
