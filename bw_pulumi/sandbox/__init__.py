@@ -1,0 +1,54 @@
+"""A local Bandwidth-compatible API server ("the sandbox") for tests and demos.
+
+It emulates the account-level SIP credentials API, OAuth2 client-credentials tokens and
+legacy Basic auth, with fault injection and a JSON control endpoint (``/_sandbox/``).
+It is written from the API reference alone and imports nothing else from ``bw_pulumi``.
+
+Where the reference is silent, the sandbox chooses (and tests pin down):
+
+* Create: Hash1 and Hash1b are both required (1003); a hash longer than 64 characters
+  or containing whitespace is 23001. Element text is whitespace-stripped; an empty
+  ``Domain``/``Realm``/``HttpVoiceV2AppId`` counts as absent. Unknown elements are
+  ignored, but any element whose name contains "password" fails the entry with the
+  sandbox-only code 99001 (the password is never echoed). One error per entry.
+  Domain: at most 32 of ``A-Z a-z 0-9 . - _``, no leading/trailing ``.``/``-``, no ``..``.
+  Realms match case-insensitively and are stored in the known realm's spelling.
+  HttpVoiceV2AppId must be a UUID (23020); any UUID is accepted (23019 not modelled).
+* Responses: 201/400 bodies list ``Errors`` before ``ValidSipCredentials``. Auth (401),
+  unknown account (403), unknown route (404), 405 and injected faults answer
+  ``<ErrorResponse><ResponseStatus><Description/>`` (no ErrorCode); malformed or
+  wrongly rooted XML answers 400 with ``ResponseStatus/Description`` under the route's
+  root. POST/PUT bodies must be declared ``application/xml`` or ``text/xml`` (else 415).
+* List: without ``page``, 303 to the same URL plus ``page=1&size=<given or 500>``;
+  pages are 1-based, any positive ``size`` is honoured, links are ``first`` and (when
+  more remain) ``next``. 404/23008 only when the account has no credentials at all; a
+  filter matching nothing, or a page past the end, is 200 with an empty list.
+* PUT: 200 with ``<SipCredentialResponse><SipCredential>`` echo. Hash1 required;
+  absent Hash1b/Realm/HttpVoiceV2AppId keep their values; ``<HttpVoiceV2AppId/>``
+  unlinks. UserName/Domain equal to the stored ones (case-insensitively) are tolerated.
+* ``writes`` counts every API request that committed a change: a create with at least
+  one valid entry, every successful PUT (even one storing identical values, so
+  idempotency tests catch redundant writes) and DELETE. Out-of-band changes don't count.
+* ``reset()`` also drops realms added at run time (configured realms remain).
+* Tokens: client credentials only in the Basic header; a missing ``grant_type`` is
+  ``invalid_request``; ``token_ttl_seconds=0`` issues tokens that are already expired.
+"""
+
+from .faults import Fault, FaultKind
+from .models import DEFAULT_REALM, AuthKind, RequestRecord, StoredCredential
+from .rules import ApiError
+from .server import Sandbox, serve
+from .state import SandboxConfig
+
+__all__ = [
+    "DEFAULT_REALM",
+    "ApiError",
+    "AuthKind",
+    "Fault",
+    "FaultKind",
+    "RequestRecord",
+    "Sandbox",
+    "SandboxConfig",
+    "StoredCredential",
+    "serve",
+]

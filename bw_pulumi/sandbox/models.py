@@ -1,0 +1,106 @@
+"""Plain value types shared by the sandbox modules.
+
+Nothing here imports from the rest of ``bw_pulumi``: the sandbox is an independent
+reading of the Bandwidth reference, so that tests against it can catch client mistakes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Final, Literal
+
+DEFAULT_REALM: Final = "custxx.auth.bandwidth.com"
+
+AuthKind = Literal["basic", "bearer"]
+
+#: JSON keys of a credential, in the order the API echoes the matching XML elements.
+CREDENTIAL_FIELDS: Final = (
+    "user_name",
+    "domain",
+    "hash1",
+    "hash1b",
+    "realm",
+    "http_voice_v2_app_id",
+)
+
+
+def composite_username(user_name: str, domain: str | None) -> str:
+    """``user`` alone, or ``user@domain`` when a domain is set."""
+    return f"{user_name}@{domain}" if domain else user_name
+
+
+def credential_key(composite: str) -> str:
+    """Lookup key: uniqueness of the composite username is case-insensitive."""
+    return composite.lower()
+
+
+@dataclass(frozen=True)
+class StoredCredential:
+    """One account-level SIP credential as the sandbox stores it (hashes only, never a
+    password). The hashes are password-equivalent, so they stay out of ``repr``."""
+
+    user_name: str
+    domain: str | None
+    hash1: str = field(repr=False)
+    hash1b: str = field(repr=False)
+    realm: str = DEFAULT_REALM
+    http_voice_v2_app_id: str | None = None
+
+    @property
+    def composite_username(self) -> str:
+        return composite_username(self.user_name, self.domain)
+
+    @property
+    def key(self) -> str:
+        return credential_key(self.composite_username)
+
+    def to_json(self) -> dict[str, str | None]:
+        return {name: getattr(self, name) for name in CREDENTIAL_FIELDS}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object], *, default_realm: str) -> StoredCredential:
+        """Build from control-endpoint JSON; raises ``ValueError`` on a bad shape."""
+        unknown = sorted(set(data) - set(CREDENTIAL_FIELDS))
+        if unknown:
+            raise ValueError(f"unknown credential fields: {', '.join(unknown)}")
+        return cls(
+            user_name=_required_str(data, "user_name"),
+            domain=_optional_str(data, "domain"),
+            hash1=_required_str(data, "hash1"),
+            hash1b=_required_str(data, "hash1b"),
+            realm=_optional_str(data, "realm") or default_realm,
+            http_voice_v2_app_id=_optional_str(data, "http_voice_v2_app_id"),
+        )
+
+
+def _required_str(data: Mapping[str, object], name: str) -> str:
+    value = data.get(name)
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{name} must be a non-empty string")
+    return value
+
+
+def _optional_str(data: Mapping[str, object], name: str) -> str | None:
+    value = data.get(name)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a string or null")
+    return value
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One emulated-API request as the sandbox answered it (control requests excluded).
+
+    ``path`` includes the query string; ``auth`` is the scheme the caller presented,
+    whether or not it was accepted."""
+
+    method: str
+    path: str
+    status: int
+    auth: AuthKind | None
+
+    def to_json(self) -> dict[str, str | int | None]:
+        return {"method": self.method, "path": self.path, "status": self.status, "auth": self.auth}

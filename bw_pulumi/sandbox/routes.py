@@ -1,0 +1,386 @@
+"""HTTP routes of the emulated Bandwidth API (``/api``), status codes and the request
+handler that also dispatches the JSON control endpoint (``/_sandbox/``)."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import time
+from collections.abc import Callable, Sequence
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Final
+from urllib.parse import parse_qs, parse_qsl, unquote, urlencode, urlsplit
+
+from . import control, xmlshapes
+from .faults import Fault, FaultQueue
+from .models import RequestRecord, StoredCredential
+from .rules import NONE_FOUND, NOT_FOUND, ApiError
+from .state import SandboxState
+from .wire import Reply, Request, basic_matches, json_reply, xml_reply
+
+API_PREFIX: Final = "/api"
+TOKEN_PATH: Final = "/api/v1/oauth2/token"  # noqa: S105 - a URL path, not a secret
+CONTROL_PREFIX: Final = "/_sandbox/"
+DEFAULT_PAGE_SIZE: Final = 500
+MAX_BODY_BYTES: Final = 1 << 20
+XML_MEDIA_TYPES: Final = frozenset({"application/xml", "text/xml"})
+ERROR_ROOT: Final = "ErrorResponse"
+LIST_ROOT: Final = "SipCredentialsResponse"
+ONE_ROOT: Final = "SipCredentialResponse"
+
+_log = logging.getLogger(__name__)
+
+
+# -- entry point for /api requests ------------------------------------------------------
+
+
+def handle_api(state: SandboxState, faults: FaultQueue, request: Request) -> Reply:
+    """Apply the first matching queued fault around the real route."""
+    fault = faults.take(request.method, request.target)
+    if fault is not None and fault.kind == "delay":
+        time.sleep(fault.seconds)
+    if fault is not None and fault.kind == "status":
+        return fault_reply(fault, request)
+    reply = dispatch_api(state, request)
+    if fault is not None and fault.kind == "after_commit":
+        return fault_reply(fault, request)
+    return reply
+
+
+def fault_reply(fault: Fault, request: Request) -> Reply:
+    status = fault.response_status
+    headers = (("Retry-After", fault.retry_after),) if fault.retry_after is not None else ()
+    if request.path == TOKEN_PATH:
+        return json_reply(status, {"error": "sandbox_fault", "status": status}, *headers)
+    body = xmlshapes.error_document(ERROR_ROOT, f"Sandbox injected fault: HTTP {status}")
+    return xml_reply(status, body, *headers)
+
+
+def dispatch_api(state: SandboxState, request: Request) -> Reply:
+    segments = [unquote(part) for part in request.path[len(API_PREFIX) :].split("/")[1:]]
+    if request.path == TOKEN_PATH:
+        if request.method != "POST":
+            return json_reply(405, {"error": "method_not_allowed"}, ("Allow", "POST"))
+        return token_route(state, request)
+    if segments[:1] == ["accounts"]:
+        return accounts_route(state, request, segments[1:])
+    return _not_found_route()
+
+
+def _not_found_route() -> Reply:
+    return xml_reply(404, xmlshapes.error_document(ERROR_ROOT, "Resource not found"))
+
+
+def _method_not_allowed(allowed: str) -> Reply:
+    body = xmlshapes.error_document(ERROR_ROOT, "Method not allowed")
+    return xml_reply(405, body, ("Allow", allowed))
+
+
+# -- OAuth2 client-credentials grant ----------------------------------------------------
+
+
+def token_route(state: SandboxState, request: Request) -> Reply:
+    config = state.config
+    scheme, credentials = request.auth()
+    if scheme != "basic" or not basic_matches(credentials, config.client_id, config.client_secret):
+        challenge = ("WWW-Authenticate", 'Basic realm="sandbox"')
+        return json_reply(401, {"error": "invalid_client"}, challenge)
+    form = parse_qs(request.body.decode("utf-8", errors="replace"), keep_blank_values=True)
+    grant_type = form.get("grant_type", [""])[-1]
+    if not grant_type:
+        return json_reply(400, {"error": "invalid_request"})
+    if grant_type != "client_credentials":
+        return json_reply(400, {"error": "unsupported_grant_type"})
+    grant = {
+        "access_token": state.issue_token(),
+        "token_type": "Bearer",
+        "expires_in": config.token_ttl_seconds,
+    }
+    return json_reply(200, grant, ("Cache-Control", "no-store"))
+
+
+# -- /api/accounts/... ------------------------------------------------------------------
+
+
+def authenticate(state: SandboxState, request: Request) -> Reply | None:
+    """None when the legacy Basic user or a live bearer token was presented."""
+    config = state.config
+    scheme, credentials = request.auth()
+    if scheme == "basic" and basic_matches(
+        credentials, config.basic_username, config.basic_password
+    ):
+        return None
+    if scheme == "bearer" and state.token_valid(credentials):
+        return None
+    if scheme == "bearer":
+        challenge = 'Bearer error="invalid_token"'
+        description = "The access token is invalid or expired"
+    else:
+        challenge = 'Basic realm="sandbox", Bearer'
+        description = "Authentication required"
+    body = xmlshapes.error_document(ERROR_ROOT, description)
+    return xml_reply(401, body, ("WWW-Authenticate", challenge))
+
+
+def accounts_route(state: SandboxState, request: Request, segments: Sequence[str]) -> Reply:
+    denied = authenticate(state, request)
+    if denied is not None:
+        return denied
+    if not segments or not segments[0]:
+        return _not_found_route()
+    account_id, rest = segments[0], list(segments[1:])
+    if not state.has_account(account_id):
+        description = f"Access to account {account_id} is denied"
+        return xml_reply(403, xmlshapes.error_document(ERROR_ROOT, description))
+    if rest == ["sipcredentials"]:
+        return collection_route(state, request, account_id)
+    if len(rest) == 2 and rest[0] == "sipcredentials" and rest[1]:
+        return member_route(state, request, account_id, rest[1])
+    return _not_found_route()
+
+
+def collection_route(state: SandboxState, request: Request, account_id: str) -> Reply:
+    if request.method == "GET":
+        return list_route(state, request, account_id)
+    if request.method == "POST":
+        return create_route(state, request, account_id)
+    return _method_not_allowed("GET, POST")
+
+
+def member_route(state: SandboxState, request: Request, account_id: str, composite: str) -> Reply:
+    if request.method == "GET":
+        return get_route(state, account_id, composite)
+    if request.method == "PUT":
+        return update_route(state, request, account_id, composite)
+    if request.method == "DELETE":
+        return delete_route(state, account_id, composite)
+    return _method_not_allowed("GET, PUT, DELETE")
+
+
+def _require_xml(request: Request, root_tag: str) -> Reply | None:
+    """Bodies must be declared XML (the reference: all bodies are XML)."""
+    media_type = request.header("content-type").split(";")[0].strip().lower()
+    if media_type in XML_MEDIA_TYPES:
+        return None
+    description = "Content-Type must be application/xml"
+    return xml_reply(415, xmlshapes.error_document(root_tag, description))
+
+
+# -- create -----------------------------------------------------------------------------
+
+
+def create_route(state: SandboxState, request: Request, account_id: str) -> Reply:
+    unsupported = _require_xml(request, LIST_ROOT)
+    if unsupported is not None:
+        return unsupported
+    try:
+        entries = xmlshapes.parse_create_body(request.body)
+    except xmlshapes.BodyError as error:
+        return xml_reply(400, xmlshapes.error_document(LIST_ROOT, str(error)))
+    status, body = xmlshapes.create_response(state.create_many(account_id, entries))
+    return xml_reply(status, body)
+
+
+# -- list -------------------------------------------------------------------------------
+
+
+def list_route(state: SandboxState, request: Request, account_id: str) -> Reply:
+    params = parse_qsl(request.query, keep_blank_values=True)
+    given = dict(params)
+    if "page" not in given:
+        location = _page_url(request, params, "1", given.get("size", str(DEFAULT_PAGE_SIZE)))
+        return Reply(303, b"", None, (("Location", location),))
+    try:
+        page = _positive_int(given, "page")
+        size = _positive_int(given, "size", DEFAULT_PAGE_SIZE)
+    except ValueError as error:
+        return xml_reply(400, xmlshapes.error_document(LIST_ROOT, str(error)))
+    everything = state.list_credentials(account_id)
+    if not everything:
+        body = xmlshapes.error_document(LIST_ROOT, "No SipCredentials found", NONE_FOUND)
+        return xml_reply(404, body)
+    matching = _filter(everything, given)
+    start = (page - 1) * size
+    links = [("first", _page_url(request, params, "1", str(size)))]
+    if start + size < len(matching):
+        links.append(("next", _page_url(request, params, str(page + 1), str(size))))
+    return xml_reply(200, xmlshapes.list_response(matching[start : start + size], links))
+
+
+def _positive_int(given: dict[str, str], name: str, default: int | None = None) -> int:
+    raw = given.get(name)
+    if raw is None and default is not None:
+        return default
+    if raw is None or not raw.isdecimal() or int(raw) < 1:
+        raise ValueError(f"{name} must be a positive integer")
+    return int(raw)
+
+
+def _filter(credentials: list[StoredCredential], given: dict[str, str]) -> list[StoredCredential]:
+    """``userNamefragment`` / ``domainfragment``: case-insensitive substring filters."""
+    user_fragment = given.get("userNamefragment", "").lower()
+    domain_fragment = given.get("domainfragment", "").lower()
+    return [
+        c
+        for c in credentials
+        if user_fragment in c.user_name.lower() and domain_fragment in (c.domain or "").lower()
+    ]
+
+
+def _page_url(request: Request, params: list[tuple[str, str]], page: str, size: str) -> str:
+    """Absolute URL of the same listing with ``page``/``size`` (other params kept)."""
+    kept = [(k, v) for k, v in params if k not in ("page", "size")]
+    query = urlencode([*kept, ("page", page), ("size", size)])
+    return f"http://{request.host}{request.path}?{query}"
+
+
+# -- one credential -----------------------------------------------------------------------
+
+
+def _error_reply(root_tag: str, error: ApiError) -> Reply:
+    status = 404 if error.code == NOT_FOUND else 400
+    return xml_reply(status, xmlshapes.api_error_document(root_tag, error))
+
+
+def get_route(state: SandboxState, account_id: str, composite: str) -> Reply:
+    credential = state.get(account_id, composite)
+    if credential is None:
+        description = f"SipCredential with UserName {composite} not found"
+        return _error_reply(ONE_ROOT, ApiError(NOT_FOUND, description))
+    return xml_reply(200, xmlshapes.single_response(credential))
+
+
+def update_route(state: SandboxState, request: Request, account_id: str, composite: str) -> Reply:
+    unsupported = _require_xml(request, ONE_ROOT)
+    if unsupported is not None:
+        return unsupported
+    try:
+        entry = xmlshapes.parse_update_body(request.body)
+    except xmlshapes.BodyError as error:
+        return xml_reply(400, xmlshapes.error_document(ONE_ROOT, str(error)))
+    try:
+        updated = state.update(account_id, composite, entry)
+    except ApiError as error:
+        return _error_reply(ONE_ROOT, error)
+    return xml_reply(200, xmlshapes.single_response(updated))
+
+
+def delete_route(state: SandboxState, account_id: str, composite: str) -> Reply:
+    try:
+        state.delete(account_id, composite)
+    except ApiError as error:
+        return _error_reply(ONE_ROOT, error)
+    return Reply(200)
+
+
+# -- the server and its request handler ---------------------------------------------------
+
+
+class SandboxHTTPServer(ThreadingHTTPServer):
+    """A threading HTTP server that carries the sandbox state and fault queue."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], state: SandboxState, faults: FaultQueue) -> None:
+        self.state = state
+        self.faults = faults
+        super().__init__(address, SandboxRequestHandler)
+
+
+class SandboxHTTPServerV6(SandboxHTTPServer):
+    address_family = socket.AF_INET6
+
+
+class SandboxRequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "bw-pulumi-sandbox/1"
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def do_POST(self) -> None:
+        self._serve()
+
+    def do_PUT(self) -> None:
+        self._serve()
+
+    def do_DELETE(self) -> None:
+        self._serve()
+
+    def do_PATCH(self) -> None:
+        self._serve()
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Tests stay quiet: no per-request stderr lines."""
+
+    @property
+    def _sandbox(self) -> SandboxHTTPServer:
+        assert isinstance(self.server, SandboxHTTPServer)
+        return self.server
+
+    def _serve(self) -> None:
+        body = self._read_body()
+        parts = urlsplit(self.path)
+        request = Request(
+            method=self.command,
+            path=parts.path,
+            query=parts.query,
+            headers={name.lower(): value for name, value in self.headers.items()},
+            body=body if isinstance(body, bytes) else b"",
+            host=self.headers.get("Host") or self._server_host(),
+        )
+        reply = body if isinstance(body, Reply) else self._route(request)
+        if request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/"):
+            kind, _ = request.auth()
+            record = RequestRecord(request.method, request.target, reply.status, kind)
+            self._sandbox.state.record(record)
+        self._send(reply)
+
+    def _server_host(self) -> str:
+        host, port = self._sandbox.server_address[:2]
+        return f"{host!s}:{port!s}"
+
+    def _route(self, request: Request) -> Reply:
+        sandbox = self._sandbox
+        if request.path.startswith(CONTROL_PREFIX):
+            return self._guarded(lambda: control.handle(sandbox.state, sandbox.faults, request))
+        if request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/"):
+            return self._guarded(lambda: handle_api(sandbox.state, sandbox.faults, request))
+        return _not_found_route()
+
+    def _guarded(self, route: Callable[[], Reply]) -> Reply:
+        try:
+            reply = route()
+        except Exception:
+            _log.exception("sandbox route failed: %s %s", self.command, self.path)
+            body = xmlshapes.error_document(ERROR_ROOT, "Sandbox internal error")
+            return xml_reply(500, body)
+        return reply
+
+    def _read_body(self) -> bytes | Reply:
+        """Read the whole body first, so keep-alive stays in sync whatever the route says."""
+        if self.headers.get("Transfer-Encoding"):
+            self.close_connection = True
+            return xml_reply(411, xmlshapes.error_document(ERROR_ROOT, "Content-Length required"))
+        raw_length = self.headers.get("Content-Length") or "0"
+        if not raw_length.isdecimal():
+            self.close_connection = True
+            return xml_reply(400, xmlshapes.error_document(ERROR_ROOT, "Bad Content-Length"))
+        if int(raw_length) > MAX_BODY_BYTES:
+            self.close_connection = True
+            return xml_reply(413, xmlshapes.error_document(ERROR_ROOT, "Body too large"))
+        return self.rfile.read(int(raw_length))
+
+    def _send(self, reply: Reply) -> None:
+        self.send_response(reply.status)
+        for name, value in reply.headers:
+            self.send_header(name, value)
+        if reply.content_type is not None:
+            self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.end_headers()
+        if reply.body and self.command != "HEAD":
+            self.wfile.write(reply.body)

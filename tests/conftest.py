@@ -1,0 +1,48 @@
+"""Shared fixtures: a sandbox per test, API clients wired to it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bw_pulumi.auth import BasicAuth, OAuthClientCredentials
+from bw_pulumi.client import BandwidthClient, ClientSettings
+from bw_pulumi.sandbox import Sandbox
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    box = Sandbox()
+    with box.running(host="127.0.0.1", port=0):
+        yield box
+
+
+class RecordingSleeper:
+    """Stands in for time.sleep: records the delays, never waits."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.delays.append(seconds)
+
+
+@pytest.fixture
+def sleeper() -> RecordingSleeper:
+    return RecordingSleeper()
+
+
+def oauth_settings(box: Sandbox) -> ClientSettings:
+    auth = OAuthClientCredentials(box.config.client_id, box.config.client_secret, box.token_url)
+    return ClientSettings(account_id=box.account_id, auth=auth, api_url=box.base_url)
+
+
+def basic_settings(box: Sandbox) -> ClientSettings:
+    auth = BasicAuth(box.config.basic_username, box.config.basic_password)
+    return ClientSettings(account_id=box.account_id, auth=auth, api_url=box.base_url)
+
+
+@pytest.fixture
+def client(sandbox: Sandbox, sleeper: RecordingSleeper) -> BandwidthClient:
+    return BandwidthClient(oauth_settings(sandbox), sleep=sleeper, jitter=lambda: 0.0)
