@@ -1,0 +1,110 @@
+"""``bw-pulumi``: compute digest hashes, or run the local Bandwidth sandbox.
+
+The SIP password is read from standard input (or a no-echo prompt on a terminal), never from
+the command line, where any user of the machine could read it in the process list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from bw_pulumi.domain import InvalidInputError, compute_hashes
+
+EXIT_USAGE = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "hash":
+        return _hash(args, sys.stdin, sys.stdout, sys.stderr)
+    return _sandbox(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bw-pulumi", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    hash_cmd = commands.add_parser(
+        "hash",
+        help="compute Hash1 and Hash1b for a SIP credential",
+        description="Compute Hash1/Hash1b. The password is read from stdin "
+        "(one trailing newline stripped) or prompted for without echo on a terminal.",
+    )
+    hash_cmd.add_argument("--username", required=True, help="SIP username (without domain)")
+    hash_cmd.add_argument(
+        "--realm", required=True, help="realm FQDN, e.g. custxx.auth.bandwidth.com"
+    )
+    hash_cmd.add_argument("--domain", help="optional domain: the composite becomes user@domain")
+    hash_cmd.add_argument("--format", choices=("json", "text"), default="json")
+
+    sandbox_cmd = commands.add_parser(
+        "sandbox", help="run a local Bandwidth-compatible API for tests and demos"
+    )
+    sandbox_cmd.add_argument("--host", default="127.0.0.1")
+    sandbox_cmd.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    return parser
+
+
+def _hash(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    try:
+        password = _read_password(stdin)
+        hashes = compute_hashes(args.username, password, args.realm, args.domain)
+    except InvalidInputError as error:
+        print(f"bw-pulumi hash: {error}", file=stderr)
+        return EXIT_USAGE
+    if args.format == "text":
+        print(f"composite username: {hashes.composite_username}", file=stdout)
+        print(f"Hash1:  {hashes.hash1}", file=stdout)
+        print(f"Hash1b: {hashes.hash1b}", file=stdout)
+    else:
+        payload = {
+            "composite_username": hashes.composite_username,
+            "hash1": hashes.hash1,
+            "hash1b": hashes.hash1b,
+        }
+        print(json.dumps(payload), file=stdout)
+    return 0
+
+
+def _read_password(stdin: TextIO) -> str:
+    if stdin.isatty():
+        return getpass.getpass("SIP password: ")
+    text = stdin.read()
+    for ending in ("\r\n", "\n"):
+        if text.endswith(ending):
+            return text[: -len(ending)]
+    return text
+
+
+def _sandbox(args: argparse.Namespace) -> int:
+    from bw_pulumi.sandbox import Sandbox
+    from bw_pulumi.sandbox.server import serve
+
+    sandbox = Sandbox()
+
+    def announce(base_url: str) -> None:
+        print(f"Bandwidth sandbox listening on {base_url}", flush=True)
+        print(f"  account id:     {sandbox.account_id}", flush=True)
+        print(
+            f"  OAuth2 client:  {sandbox.config.client_id} / {sandbox.config.client_secret}",
+            flush=True,
+        )
+        print(f"  token URL:      {base_url}/v1/oauth2/token", flush=True)
+        print(
+            f"  Basic auth:     {sandbox.config.basic_username} / {sandbox.config.basic_password}",
+            flush=True,
+        )
+        print("  (sandbox-only credentials; Ctrl-C stops it)", flush=True)
+
+    serve(args.host, args.port, sandbox=sandbox, ready=announce)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
