@@ -1,0 +1,124 @@
+"""Drive `python -m pulumi.dynamic` over gRPC the way the Pulumi engine does."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from types import TracebackType
+from typing import Any
+
+import grpc
+from pulumi.dynamic.dynamic import serialize_provider
+from pulumi.runtime import proto, rpc
+from pulumi.runtime.proto import provider_pb2_grpc
+
+from bw_pulumi import SipCredentialProvider
+
+TYPE_TOKEN = "pulumi-python:dynamic/bandwidth:SipCredential"
+PROVIDER_KEY = "__provider"
+
+
+def urn(name: str) -> str:
+    return f"urn:pulumi:test::bw-pulumi::{TYPE_TOKEN}::{name}"
+
+
+def encode(props: dict[str, Any]) -> Any:
+    return asyncio.run(rpc.serialize_properties(props, {}))
+
+
+def decode(struct: Any) -> dict[str, Any]:
+    return dict(rpc.deserialize_properties(struct, True))
+
+
+class ProviderProcess:
+    """The dynamic provider plugin process, with one engine-like call per hook."""
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        self._env = {**os.environ, "PULUMI_PROJECT": "bw-pulumi", **(env or {})}
+        self.provider_blob = serialize_provider(SipCredentialProvider())
+        self._process: subprocess.Popen[bytes] | None = None
+        self._channel: grpc.Channel | None = None
+        self.stub: Any = None
+
+    def __enter__(self) -> ProviderProcess:
+        self._process = subprocess.Popen(
+            [sys.executable, "-u", "-m", "pulumi.dynamic"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=self._env,
+        )
+        assert self._process.stdout is not None
+        port = int(self._process.stdout.readline().decode().strip())
+        self._channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        grpc.channel_ready_future(self._channel).result(timeout=30)
+        self.stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._channel is not None:
+            self._channel.close()
+        if self._process is not None:
+            self._process.terminate()
+            self._process.communicate(timeout=30)
+
+    def with_provider(self, props: dict[str, Any]) -> dict[str, Any]:
+        return {**props, PROVIDER_KEY: self.provider_blob}
+
+    def configure(self, config: dict[str, str]) -> None:
+        self.stub.Configure(proto.ConfigureRequest(args=encode(config), acceptSecrets=False))
+
+    def check(self, name: str, olds: dict[str, Any], news: dict[str, Any]) -> Any:
+        return self.stub.Check(
+            proto.CheckRequest(
+                urn=urn(name),
+                olds=encode(self.with_provider(olds) if olds else {}),
+                news=encode(self.with_provider(news)),
+            )
+        )
+
+    def diff(self, name: str, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> Any:
+        return self.stub.Diff(
+            proto.DiffRequest(
+                id=id_,
+                urn=urn(name),
+                olds=encode(self.with_provider(olds)),
+                news=encode(self.with_provider(news)),
+            )
+        )
+
+    def create(self, name: str, props: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        reply = self.stub.Create(
+            proto.CreateRequest(urn=urn(name), properties=encode(self.with_provider(props)))
+        )
+        return reply.id, decode(reply.properties)
+
+    def read(self, name: str, id_: str, props: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        reply = self.stub.Read(
+            proto.ReadRequest(id=id_, urn=urn(name), properties=encode(self.with_provider(props)))
+        )
+        return reply.id, decode(reply.properties)
+
+    def update(
+        self, name: str, id_: str, olds: dict[str, Any], news: dict[str, Any]
+    ) -> dict[str, Any]:
+        reply = self.stub.Update(
+            proto.UpdateRequest(
+                id=id_,
+                urn=urn(name),
+                olds=encode(self.with_provider(olds)),
+                news=encode(self.with_provider(news)),
+            )
+        )
+        return decode(reply.properties)
+
+    def delete(self, name: str, id_: str, props: dict[str, Any]) -> None:
+        self.stub.Delete(
+            proto.DeleteRequest(id=id_, urn=urn(name), properties=encode(self.with_provider(props)))
+        )
