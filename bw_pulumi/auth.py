@@ -19,8 +19,11 @@ class Auth(Protocol):
     def header(self, fetch_token: TokenFetcher, now: float) -> str:
         """The ``Authorization`` header value to send."""
 
-    def invalidate(self) -> bool:
-        """Forget a cached token after a 401; True when a fresh attempt is worthwhile."""
+    def invalidate(self, rejected_header: str) -> bool:
+        """A request sent with ``rejected_header`` got a 401: forget that token.
+
+        True when a second attempt is worthwhile (a new token can be fetched).
+        """
 
     def secrets(self) -> tuple[str, ...]:
         """Values that must never appear in error text."""
@@ -41,7 +44,7 @@ class BasicAuth:
     def header(self, fetch_token: TokenFetcher, now: float) -> str:
         return basic_header(self.username, self.password)
 
-    def invalidate(self) -> bool:
+    def invalidate(self, rejected_header: str) -> bool:
         return False
 
     def secrets(self) -> tuple[str, ...]:
@@ -67,9 +70,11 @@ class OAuthClientCredentials:
                 self._expires_at = now + max(0.0, expires_in - TOKEN_EXPIRY_MARGIN_SECONDS)
             return f"Bearer {self._token}"
 
-    def invalidate(self) -> bool:
+    def invalidate(self, rejected_header: str) -> bool:
+        # Only the token that was refused: another thread may already hold a fresh one.
         with self._lock:
-            self._token = None
+            if rejected_header == f"Bearer {self._token}":
+                self._token = None
         return True
 
     def secrets(self) -> tuple[str, ...]:

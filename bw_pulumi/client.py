@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -17,6 +18,7 @@ from typing import TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
 import requests
+from requests.exceptions import ChunkedEncodingError
 
 from bw_pulumi import wire
 from bw_pulumi.auth import Auth, basic_header
@@ -74,20 +76,20 @@ class BandwidthClient:
         """Bulk create. Entries refused as duplicates are adopted when the existing credential
         already holds exactly the hashes we sent: that is our own earlier create whose
         response was lost, so the retry must not surface as an error."""
+        hashes = _hashes_of(credentials)
         response = self._call(
             "POST",
             self._credentials_url(),
             body=wire.encode_create(credentials),
             retry_also=frozenset({500}),
             accept=(200, 201, 400),
-            hashes=_hashes_of(credentials),
+            hashes=hashes,
         )
-        try:
-            result = wire.decode_bulk_create(response.content)
-        except wire.WireFormatError as error:
-            raise self._error(response, str(error), _hashes_of(credentials)) from None
+        assert response is not None  # no absent_codes: every failure raised
+        result = self._decode(response, wire.decode_bulk_create)
         if response.status_code == 400 and not result.errors:
-            raise self._error(response, "create refused", _hashes_of(credentials))
+            raise self._error(response, hashes)
+        result = replace(result, http_status=response.status_code)
         return self._adopt_duplicates(credentials, result)
 
     def create_credential(self, credential: Credential) -> Credential:
@@ -96,30 +98,25 @@ class BandwidthClient:
         for created in result.created:
             if same_composite(created.composite_username, credential.composite_username):
                 return created
-        reasons = result.errors or (
-            EntryError("", "not in the API's list of created entries", None),
-        )
+        missing = EntryError("", "not in the API's list of created entries", None)
+        reasons = result.errors or (missing,)
         codes = tuple(error.code for error in reasons if error.code)
         description = "; ".join(error.description for error in reasons)
-        secrets = (credential.hash1, credential.hash1b)
         raise BandwidthApiError(
-            scrub(
-                f"Bandwidth refused to create SIP credential {credential.composite_username!r}"
-                f" [{', '.join(codes) or 'no code'}]: {description}",
-                secrets,
-            ),
-            status=201 if result.created else 400,
+            f"Bandwidth refused to create SIP credential {credential.composite_username!r}"
+            f" [{', '.join(codes) or 'no code'}]: {description}",
+            status=result.http_status,
             codes=codes,
-            description=scrub(description, secrets),
-            entries=tuple(_scrub_entry(error, secrets) for error in reasons),
+            description=description,
+            entries=reasons,
         )
 
     def get_credential(self, composite_username: str) -> Credential | None:
-        """The credential, or None when Bandwidth has no credential by that name."""
-        response = self._call("GET", self._credential_url(composite_username), accept=(200, 404))
-        if response.status_code == 404:
-            return None
-        return self._decode(response, wire.decode_credential)
+        """The credential, or None when Bandwidth says it has none by that name (23007)."""
+        response = self._call(
+            "GET", self._credential_url(composite_username), absent_codes=(CODE_NOT_FOUND,)
+        )
+        return None if response is None else self._decode(response, wire.decode_credential)
 
     def list_credentials(
         self, *, user_name_fragment: str | None = None, domain_fragment: str | None = None
@@ -129,20 +126,19 @@ class BandwidthClient:
 
     def update_credential(self, credential: Credential) -> None:
         """Replace hashes, realm and voice app id. The composite username is the key."""
-        secrets = (credential.hash1, credential.hash1b)
         self._call(
             "PUT",
             self._credential_url(credential.composite_username),
             body=wire.encode_update(credential),
-            hashes=secrets,
+            hashes=_hashes_of([credential]),
         )
 
     def delete_credential(self, composite_username: str) -> bool:
         """Delete; False when it was already gone (which is what the caller wanted)."""
         response = self._call(
-            "DELETE", self._credential_url(composite_username), accept=(200, 202, 204, 404)
+            "DELETE", self._credential_url(composite_username), absent_codes=(CODE_NOT_FOUND,)
         )
-        return response.status_code != 404
+        return response is not None
 
     # -- helpers for the operations ------------------------------------------------------------
 
@@ -157,7 +153,7 @@ class BandwidthClient:
                 errors.append(_scrub_entry(error, _hashes_of(sent)))
             else:
                 created.append(adopted)
-        return BulkCreateResult(created=tuple(created), errors=tuple(errors))
+        return replace(result, created=tuple(created), errors=tuple(errors))
 
     def _adoptable(self, sent: Sequence[Credential], error: EntryError) -> Credential | None:
         if error.code != CODE_ALREADY_EXISTS or error.composite_username is None:
@@ -176,41 +172,25 @@ class BandwidthClient:
     def _iter_credentials(
         self, user_name_fragment: str | None, domain_fragment: str | None
     ) -> Iterator[Credential]:
-        query = {
-            key: value
+        filters = [
+            (key, value)
             for key, value in (
                 ("userNamefragment", user_name_fragment),
                 ("domainfragment", domain_fragment),
             )
             if value
-        }
-        url: str | None = self._credentials_url() + (f"?{urlencode(query)}" if query else "")
+        ]
+        query: str | None = urlencode(filters)
         seen: set[str] = set()
-        while url is not None and len(seen) < _MAX_PAGES:
-            seen.add(url)
-            response = self._call("GET", url, accept=(200, 404))
-            if response.status_code == 404:
-                self._raise_unless_code(response, CODE_NO_CREDENTIALS)
+        while query is not None and query not in seen and len(seen) < _MAX_PAGES:
+            seen.add(query)
+            url = self._credentials_url() + (f"?{query}" if query else "")
+            response = self._call("GET", url, absent_codes=(CODE_NO_CREDENTIALS,))
+            if response is None:
                 return
             page = self._decode(response, wire.decode_page)
             yield from page.credentials
-            url = self._checked_next(page.next_url, seen)
-
-    def _checked_next(self, next_url: str | None, seen: set[str]) -> str | None:
-        """Follow a next link only to our own API host (it carries our credentials)."""
-        if next_url is None or next_url in seen:
-            return None
-        if urlsplit(next_url).netloc != urlsplit(self._settings.api_url).netloc:
-            raise BandwidthApiError(
-                f"refusing to follow a pagination link to another host: "
-                f"{urlsplit(next_url).netloc!r}"
-            )
-        return next_url
-
-    def _raise_unless_code(self, response: requests.Response, code: str) -> None:
-        error = self._error(response, "request failed", ())
-        if code not in error.codes:
-            raise error
+            query = urlsplit(page.next_url).query if page.next_url else None
 
     def _credentials_url(self) -> str:
         account = quote(self._settings.account_id, safe="")
@@ -229,35 +209,47 @@ class BandwidthClient:
         body: bytes | None = None,
         retry_also: frozenset[int] = frozenset(),
         accept: tuple[int, ...] = (200, 201, 202, 204),
+        absent_codes: tuple[str, ...] = (),
         hashes: tuple[str, ...] = (),
-    ) -> requests.Response:
-        """An authenticated API call; a 401 fetches a new OAuth token once."""
+    ) -> requests.Response | None:
+        """An authenticated API call under one time budget; a 401 renews the token once.
+
+        A 404 carrying one of ``absent_codes`` means "no such thing" and returns None; any
+        other 404 (a wrong API URL, a proxy) is an error, never mistaken for a deletion.
+        """
+        deadline = self._clock() + self._policy.total_budget
         headers = {"Accept": "application/xml", "User-Agent": _USER_AGENT}
         if body is not None:
             headers["Content-Type"] = wire.XML_CONTENT_TYPE
-        response = self._send(method, url, headers, body, retry_also, authenticate=True)
-        if response.status_code == 401 and self._settings.auth.invalidate():
-            response = self._send(method, url, headers, body, retry_also, authenticate=True)
-        if response.status_code not in accept:
-            raise self._error(response, "request failed", hashes)
-        return response
+        response = self._send(method, url, headers, body, retry_also, deadline, authenticate=True)
+        if response.status_code == 401 and self._settings.auth.invalidate(_sent_auth(response)):
+            response = self._send(
+                method, url, headers, body, retry_also, deadline, authenticate=True
+            )
+        if response.status_code in accept:
+            return response
+        error = self._error(response, hashes)
+        if response.status_code == 404 and any(code in error.codes for code in absent_codes):
+            return None
+        raise error
 
     def _send(
         self,
         method: str,
         url: str,
         headers: dict[str, str],
-        body: bytes | str | None,
+        body: bytes | None,
         retry_also: frozenset[int],
+        deadline: float,
         *,
         authenticate: bool,
     ) -> requests.Response:
         """One logical request with bounded, jittered retries of the retry-safe outcomes."""
-        started = self._clock()
         attempt = 1
         while True:
             if authenticate:
                 headers = {**headers, "Authorization": self._authorization()}
+            retry_after = None
             try:
                 response = self._session().request(
                     method,
@@ -266,28 +258,27 @@ class BandwidthClient:
                     data=body,
                     timeout=(self._policy.connect_timeout, self._policy.read_timeout),
                 )
-            except (requests.ConnectionError, requests.Timeout) as error:
+            except _RETRYABLE_FAILURES as error:
                 failure: requests.Response | str = type(error).__name__
-                retry_after = None
+            except requests.RequestException as error:
+                raise BandwidthApiError(
+                    f"{method} {_path(url)}: request failed ({type(error).__name__})"
+                ) from None
             else:
                 if not is_retryable_status(response.status_code, retry_also):
                     return response
                 failure, retry_after = response, response.headers.get("Retry-After")
             delay = next_delay(attempt, retry_after, self._policy, self._jitter())
-            if not may_retry(attempt, self._clock() - started, delay, self._policy):
-                return self._give_up(method, url, failure, attempt)
+            remaining = deadline - self._clock()
+            if not may_retry(attempt, remaining, delay, self._policy):
+                if isinstance(failure, requests.Response):
+                    return failure
+                raise BandwidthApiError(
+                    f"{method} {_path(url)}: no response from Bandwidth after {attempt}"
+                    f" attempt(s) ({failure}); check the API URL and the network"
+                )
             self._sleep(delay)
             attempt += 1
-
-    def _give_up(
-        self, method: str, url: str, failure: requests.Response | str, attempts: int
-    ) -> requests.Response:
-        if isinstance(failure, requests.Response):
-            return failure
-        raise BandwidthApiError(
-            f"{method} {_path(url)}: no response from Bandwidth after {attempts} attempt(s)"
-            f" ({failure}); check the API URL and the network"
-        )
 
     def _authorization(self) -> str:
         return self._settings.auth.header(self._fetch_token, self._clock())
@@ -299,27 +290,18 @@ class BandwidthClient:
             "Accept": "application/json",
             "User-Agent": _USER_AGENT,
         }
+        body = b"grant_type=client_credentials"
+        deadline = self._clock() + self._policy.total_budget
         response = self._send(
-            "POST",
-            token_url,
-            headers,
-            "grant_type=client_credentials",
-            frozenset(),
-            authenticate=False,
+            "POST", token_url, headers, body, frozenset(), deadline, authenticate=False
         )
         if response.status_code != 200:
             raise BandwidthApiError(
                 f"OAuth2 token request to {_path(token_url)} failed with HTTP"
-                f" {response.status_code}; check the client id and client secret",
+                f" {response.status_code}; check bandwidth:clientId and bandwidth:clientSecret",
                 status=response.status_code,
             )
-        try:
-            payload = json.loads(response.content)
-            return str(payload["access_token"]), float(payload.get("expires_in", 3600))
-        except (ValueError, KeyError, TypeError):
-            raise BandwidthApiError(
-                "OAuth2 token response was not the expected JSON", status=response.status_code
-            ) from None
+        return _parse_token(response)
 
     def _session(self) -> requests.Session:
         session: requests.Session | None = getattr(self._local, "session", None)
@@ -332,32 +314,65 @@ class BandwidthClient:
         try:
             return decoder(response.content)
         except wire.WireFormatError as error:
-            raise self._error(response, f"unexpected response: {error}", ()) from None
+            raise BandwidthApiError(
+                f"{_where(response)}: unexpected response from Bandwidth: {error}",
+                status=response.status_code,
+            ) from None
 
-    def _error(
-        self, response: requests.Response, summary: str, hashes: tuple[str, ...]
-    ) -> BandwidthApiError:
-        """Build the scrubbed exception for a failed response."""
+    def _error(self, response: requests.Response, hashes: tuple[str, ...]) -> BandwidthApiError:
+        """The exception for a failed response. Only Bandwidth's own text is scrubbed: it
+        may echo the hashes we sent; the rest of the message is built from non-secrets."""
         secrets = (*hashes, *self._settings.auth.secrets())
-        request = response.request
-        where = f"{request.method} {_path(request.url or '')}"
         try:
             detail = wire.decode_error(response.content)
         except wire.WireFormatError:
             detail = wire.ApiErrorDetail((), "", ())
             description = f"the response body was not Bandwidth's XML ({_content_type(response)})"
         else:
-            description = detail.description or summary
-        message = f"{where} failed with HTTP {response.status_code}"
-        if detail.codes:
-            message += f" [{', '.join(detail.codes)}]"
+            description = scrub(detail.description, secrets) or "no description"
+        codes = f" [{', '.join(detail.codes)}]" if detail.codes else ""
         return BandwidthApiError(
-            scrub(f"{message}: {description}", secrets),
+            f"{_where(response)} failed with HTTP {response.status_code}{codes}: {description}"
+            + _hint(response),
             status=response.status_code,
             codes=detail.codes,
-            description=scrub(description, secrets),
+            description=description,
             entries=tuple(_scrub_entry(entry, secrets) for entry in detail.entries),
         )
+
+
+_RETRYABLE_FAILURES = (requests.ConnectionError, requests.Timeout, ChunkedEncodingError)
+_TOKEN = re.compile(r"[A-Za-z0-9._~+/=-]+")
+
+
+def _parse_token(response: requests.Response) -> tuple[str, float]:
+    """The access token and its lifetime; a malformed token is refused, never echoed."""
+    try:
+        payload = json.loads(response.content)
+        token, expires_in = payload["access_token"], float(payload.get("expires_in", 3600))
+    except (ValueError, KeyError, TypeError):
+        raise BandwidthApiError("OAuth2 token response was not the expected JSON") from None
+    if not isinstance(token, str) or not _TOKEN.fullmatch(token):
+        raise BandwidthApiError("OAuth2 token response carried a malformed access token")
+    return token, expires_in
+
+
+def _hint(response: requests.Response) -> str:
+    """What a user can do about a failure, by status."""
+    status = response.status_code
+    if status == 401:
+        return (
+            "; check the API credentials (bandwidth:clientId/clientSecret, or"
+            " bandwidth:apiUsername/apiPassword)"
+        )
+    if status == 403:
+        return "; check bandwidth:accountId and that the API credentials may manage it"
+    if status == 429:
+        after = response.headers.get("Retry-After")
+        return "; Bandwidth is rate limiting" + (f" (retry after {after} s)" if after else "")
+    if status >= 500:
+        return "; Bandwidth had a server error: try again later"
+    return ""
 
 
 def _hashes_of(credentials: Sequence[Credential]) -> tuple[str, ...]:
@@ -368,8 +383,16 @@ def _scrub_entry(entry: EntryError, secrets: tuple[str, ...]) -> EntryError:
     return replace(entry, description=scrub(entry.description, secrets))
 
 
+def _sent_auth(response: requests.Response) -> str:
+    return str(response.request.headers.get("Authorization", ""))
+
+
+def _where(response: requests.Response) -> str:
+    return f"{response.request.method} {_path(response.request.url or '')}"
+
+
 def _path(url: str) -> str:
-    """The URL's path only: no host, no query (a query never carries secrets, but be terse)."""
+    """The URL's path only: no host, no query."""
     return urlsplit(url).path or url
 
 

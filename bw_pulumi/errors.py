@@ -42,7 +42,18 @@ class BandwidthApiError(Exception):
 
     @property
     def is_not_found(self) -> bool:
-        return self.status == 404
+        """Bandwidth said the credential does not exist (not merely some 404)."""
+        return self.status == 404 and self.has_code("23007")
+
+    def with_hint(self, hint: str) -> BandwidthApiError:
+        """The same error with advice for the user appended to its message."""
+        return BandwidthApiError(
+            f"{self}; {hint}",
+            status=self.status,
+            codes=self.codes,
+            description=self.description,
+            entries=self.entries,
+        )
 
 
 class ConfigurationError(Exception):

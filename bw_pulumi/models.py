@@ -23,7 +23,9 @@ class Credential:
         return composite_username(self.user_name, self.domain)
 
     def same_hashes(self, other: Credential) -> bool:
-        return self.hash1 == other.hash1 and self.hash1b == other.hash1b
+        """Hex digests compare case-insensitively; a credential without hashes matches none."""
+        mine = (self.hash1.lower(), self.hash1b.lower())
+        return all(mine) and mine == (other.hash1.lower(), other.hash1b.lower())
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class BulkCreateResult:
 
     created: tuple[Credential, ...]
     errors: tuple[EntryError, ...]
+    http_status: int = 201
 
 
 @dataclass(frozen=True)

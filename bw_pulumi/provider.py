@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi.dynamic import (
@@ -65,7 +65,7 @@ class DesiredCredential:
     """The resource's inputs, checked and typed."""
 
     username: str
-    password: str
+    password: str = field(repr=False)
     realm: str
     domain: str | None = None
     http_voice_v2_app_id: str | None = None
@@ -134,7 +134,7 @@ class SipCredentialProvider(ResourceProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate without any API call; unknown values (preview) pass through."""
-        inputs = {key: news[key] for key in INPUTS if news.get(key) is not None}
+        inputs = {key: news[key] for key in INPUTS if news.get(key) not in (None, "")}
         return CheckResult(inputs, list(_check_failures(inputs)))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
@@ -160,8 +160,12 @@ class SipCredentialProvider(ResourceProvider):
         try:
             api.create_credential(wanted)
         except BandwidthApiError as error:
-            if not (desired.adopt and error.has_code(CODE_ALREADY_EXISTS)):
+            if not error.has_code(CODE_ALREADY_EXISTS):
                 raise
+            if not desired.adopt:
+                raise error.with_hint(
+                    "to manage the existing credential, declare it with adopt=True"
+                ) from None
             self._take_over(api, wanted)
         return CreateResult(hashes.composite_username, desired.outputs(hashes))
 
@@ -199,9 +203,17 @@ class SipCredentialProvider(ResourceProvider):
 
     @staticmethod
     def _take_over(api: BandwidthClient, wanted: Credential) -> None:
-        """``adopt=True``: bring an existing credential under management, then make it ours."""
+        """``adopt=True``: bring an existing credential under management, then make it ours.
+
+        A PUT can change hashes and realm but not the username's letter case nor clear a
+        voice application; an existing credential that differs so is recreated instead, or
+        the next refresh would show drift that only a replacement could settle.
+        """
         existing = api.get_credential(wanted.composite_username)
-        if existing is None:  # deleted between our create and this look-up
+        if existing is not None and _put_cannot_reach(existing, wanted):
+            api.delete_credential(existing.composite_username)
+            existing = None
+        if existing is None:
             api.create_credential(wanted)
         elif existing != wanted:
             api.update_credential(wanted)
@@ -226,12 +238,18 @@ def _check_failures(inputs: Mapping[str, Any]) -> Iterator[CheckFailure]:
         yield CheckFailure(ADOPT, f"{ADOPT}: must be true or false")
 
 
+def _put_cannot_reach(existing: Credential, wanted: Credential) -> bool:
+    clears_app = existing.http_voice_v2_app_id and not wanted.http_voice_v2_app_id
+    return existing.composite_username != wanted.composite_username or bool(clears_app)
+
+
 def _hashes_drifted(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
-    """Someone changed the credential at Bandwidth (seen on refresh), or the state lacks hashes."""
+    """Someone changed the hashes at Bandwidth (seen on refresh), or the state lacks them."""
     if any(news.get(key) in (None, UNKNOWN) for key in REQUIRED_INPUTS):
         return False
     expected = DesiredCredential.from_props(news).hashes()
-    return (olds.get("hash1"), olds.get("hash1b")) != (expected.hash1, expected.hash1b)
+    held = (str(olds.get("hash1", "")).lower(), str(olds.get("hash1b", "")).lower())
+    return held != (expected.hash1, expected.hash1b)
 
 
 def _same_key(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:

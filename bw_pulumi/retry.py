@@ -55,13 +55,15 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 
 
 def next_delay(attempt: int, retry_after: str | None, policy: RetryPolicy, jitter: float) -> float:
-    """Honour the server's ``Retry-After`` (capped); otherwise back off exponentially."""
+    """The server's ``Retry-After`` when it gave one; otherwise exponential backoff."""
     requested = parse_retry_after(retry_after)
-    if requested is not None:
-        return min(requested, policy.max_retry_after)
-    return backoff_delay(attempt, policy, jitter)
+    return requested if requested is not None else backoff_delay(attempt, policy, jitter)
 
 
-def may_retry(attempt: int, elapsed: float, delay: float, policy: RetryPolicy) -> bool:
-    """Whether attempt number ``attempt + 1`` fits in the attempt and time budgets."""
-    return attempt < policy.max_attempts and elapsed + delay <= policy.total_budget
+def may_retry(attempt: int, remaining: float, delay: float, policy: RetryPolicy) -> bool:
+    """Whether attempt ``attempt + 1`` may follow after ``delay`` seconds.
+
+    Never sooner than the server asked: a ``Retry-After`` longer than ``max_retry_after``
+    or than the ``remaining`` time budget ends the retries instead.
+    """
+    return attempt < policy.max_attempts and delay <= min(policy.max_retry_after, remaining)

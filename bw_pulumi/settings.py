@@ -31,14 +31,21 @@ TOKEN_URL = Setting("bandwidth:tokenUrl", "BW_TOKEN_URL")
 def load_client_settings(
     config: ConfigLookup, environ: Mapping[str, str] | None = None
 ) -> ClientSettings:
-    """Build client settings, or raise naming exactly the keys that are missing."""
+    """Build client settings, or raise naming exactly the keys that are missing.
+
+    Each value comes from stack config, else the environment. The auth mode is chosen from
+    complete pair in stack config first, so a stray ``BW_CLIENT_ID``/``BW_CLIENT_SECRET``
+    exported for another account never overrides the stack's own API user; only then are
+    config and environment combined key by key.
+    """
     env = os.environ if environ is None else environ
 
-    def value(setting: Setting) -> str | None:
+    def from_config(setting: Setting) -> str | None:
         found = config(setting.config_key)
-        if found is None or found == "":
-            found = env.get(setting.env_var) or None
-        return None if found is None else str(found)
+        return None if found is None or found == "" else str(found)
+
+    def value(setting: Setting) -> str | None:
+        return from_config(setting) or env.get(setting.env_var) or None
 
     account_id = value(ACCOUNT_ID)
     if account_id is None:
@@ -46,36 +53,40 @@ def load_client_settings(
             f"Bandwidth account id is not set: run `pulumi config set {ACCOUNT_ID.config_key}"
             f" <id>` or export {ACCOUNT_ID.env_var}"
         )
+    auth = _auth(from_config, value) or _auth(value, value)
+    if auth is None:
+        raise ConfigurationError(_missing_auth_message(value))
     return ClientSettings(
-        account_id=account_id,
-        auth=_auth(value),
-        api_url=value(API_URL) or DEFAULT_API_URL,
+        account_id=account_id, auth=auth, api_url=value(API_URL) or DEFAULT_API_URL
     )
 
 
-def _auth(value: Callable[[Setting], str | None]) -> Auth:
-    client_id, client_secret = value(CLIENT_ID), value(CLIENT_SECRET)
+Lookup = Callable[[Setting], "str | None"]
+
+
+def _auth(source: Lookup, value: Lookup) -> Auth | None:
+    """OAuth2 client credentials, else a legacy API user, from one source."""
+    client_id, client_secret = source(CLIENT_ID), source(CLIENT_SECRET)
     if client_id and client_secret:
-        token_url = value(TOKEN_URL) or DEFAULT_TOKEN_URL
-        return OAuthClientCredentials(client_id, client_secret, token_url)
-    username, password = value(API_USERNAME), value(API_PASSWORD)
+        return OAuthClientCredentials(
+            client_id, client_secret, value(TOKEN_URL) or DEFAULT_TOKEN_URL
+        )
+    username, password = source(API_USERNAME), source(API_PASSWORD)
     if username and password:
         return BasicAuth(username, password)
-    raise ConfigurationError(
+    return None
+
+
+def _missing_auth_message(value: Lookup) -> str:
+    message = (
         "Bandwidth API credentials are not set: set "
         f"{CLIENT_ID.config_key} and `pulumi config set --secret {CLIENT_SECRET.config_key}`"
         f" (or {CLIENT_ID.env_var}/{CLIENT_SECRET.env_var}), or for a legacy API user "
         f"{API_USERNAME.config_key} and {API_PASSWORD.config_key}"
         f" (or {API_USERNAME.env_var}/{API_PASSWORD.env_var})"
-        + _half_set_hint(client_id, client_secret, username, password)
     )
-
-
-def _half_set_hint(
-    client_id: str | None, client_secret: str | None, username: str | None, password: str | None
-) -> str:
-    if bool(client_id) != bool(client_secret):
-        return "; only one of the client id and client secret is set"
-    if bool(username) != bool(password):
-        return "; only one of the API username and password is set"
-    return ""
+    if bool(value(CLIENT_ID)) != bool(value(CLIENT_SECRET)):
+        message += "; only one of the client id and client secret is set"
+    if bool(value(API_USERNAME)) != bool(value(API_PASSWORD)):
+        message += "; only one of the API username and password is set"
+    return message

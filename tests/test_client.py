@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
+import requests
 from conftest import RecordingSleeper, basic_settings, oauth_settings
+from requests.exceptions import ChunkedEncodingError
 
 from bw_pulumi import compute_hashes
+from bw_pulumi.auth import OAuthClientCredentials
 from bw_pulumi.client import BandwidthClient
 from bw_pulumi.errors import BandwidthApiError
 from bw_pulumi.models import Credential
@@ -230,7 +236,7 @@ def test_wrong_client_secret_is_a_clear_error(sandbox: Sandbox) -> None:
     with pytest.raises(BandwidthApiError) as caught:
         BandwidthClient(settings).get_credential("x")
     assert caught.value.status == 401
-    assert "client secret" in str(caught.value)
+    assert "bandwidth:clientSecret" in str(caught.value)
     assert "wrong-secret-value" not in str(caught.value)
 
 
@@ -280,3 +286,86 @@ def test_no_error_text_contains_a_hash_or_secret(
     for secret in (victim.hash1, victim.hash1b, other.hash1, other.hash1b, PASSWORD):
         assert secret not in text
     assert sandbox.config.client_secret not in text
+
+
+def test_a_404_without_bandwidths_not_found_code_is_an_error_not_a_deletion(
+    sandbox: Sandbox, sleeper: RecordingSleeper
+) -> None:
+    """A wrong API path must never look like 'the credential is gone'."""
+    from dataclasses import replace
+
+    settings = replace(oauth_settings(sandbox), api_url=sandbox.base_url + "/wrong")
+    client = BandwidthClient(settings, sleep=sleeper)
+    with pytest.raises(BandwidthApiError) as caught:
+        client.get_credential("x")
+    assert caught.value.status == 404
+    with pytest.raises(BandwidthApiError):
+        client.delete_credential("x")
+
+
+def test_a_retry_after_beyond_the_cap_fails_at_once_saying_so(
+    client: BandwidthClient, sandbox: Sandbox, sleeper: RecordingSleeper
+) -> None:
+    sandbox.inject(Fault(kind="status", status=429, retry_after="120"))
+    with pytest.raises(BandwidthApiError, match=r"rate limiting \(retry after 120 s\)"):
+        client.get_credential("x")
+    assert sleeper.delays == []
+
+
+class FlakySession(requests.Session):
+    """A real session whose first API call dies mid-response (after the server acted)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.broken = False
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
+        response = super().request(method, url, *args, **kwargs)
+        if "/accounts/" in str(url) and not self.broken:
+            self.broken = True
+            raise ChunkedEncodingError("connection broken mid-body")
+        return response
+
+
+def test_a_response_lost_mid_body_on_create_is_retried_and_adopted(
+    sandbox: Sandbox, sleeper: RecordingSleeper
+) -> None:
+    client = BandwidthClient(oauth_settings(sandbox), session_factory=FlakySession, sleep=sleeper)
+    created = client.create_credential(credential("midbody"))
+    assert created.composite_username == "midbody"
+    assert [c.composite_username for c in sandbox.credentials()] == ["midbody"]
+    assert len(sleeper.delays) == 1
+
+
+class BadTokenSession(requests.Session):
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
+        if str(url).endswith("/oauth2/token"):
+            response = requests.Response()
+            response.status_code = 200
+            response._content = json.dumps({"access_token": "tok en\nSECRET-TAIL"}).encode()
+            return response
+        return super().request(method, url, *args, **kwargs)
+
+
+def test_a_malformed_token_is_refused_without_echoing_it(sandbox: Sandbox) -> None:
+    client = BandwidthClient(oauth_settings(sandbox), session_factory=BadTokenSession)
+    with pytest.raises(BandwidthApiError, match="malformed access token") as caught:
+        client.get_credential("x")
+    assert "SECRET-TAIL" not in str(caught.value)
+
+
+def test_a_401_forgets_only_the_token_that_was_refused() -> None:
+    fetched: list[str] = []
+
+    def fetch(url: str, client_id: str, secret: str) -> tuple[str, float]:
+        fetched.append(f"token{len(fetched)}")
+        return fetched[-1], 3600.0
+
+    auth = OAuthClientCredentials("id", "secret", "https://example.invalid/token")
+    stale = auth.header(fetch, now=0.0)
+    assert auth.invalidate(stale) is True
+    fresh = auth.header(fetch, now=1.0)
+    assert fresh == "Bearer token1"
+    auth.invalidate(stale)  # a second thread's late 401 for the old token
+    assert auth.header(fetch, now=2.0) == fresh
+    assert len(fetched) == 2

@@ -340,7 +340,10 @@ def test_missing_settings_fail_the_first_api_call_naming_the_keys(
         provider.create(inputs())
 
 
-def test_pickled_provider_carries_no_settings(sandbox: Sandbox) -> None:
+def test_pickled_provider_carries_no_settings(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("BW_ACCOUNT_ID", raising=False)
     provider = configured(sandbox)
     provider.create(inputs())
     blob = dill.dumps(provider, protocol=pickle.DEFAULT_PROTOCOL, recurse=True)
@@ -373,3 +376,64 @@ def test_one_instance_serves_concurrent_calls(
     assert errors == []
     assert len(sandbox.credentials()) == 16
     assert sandbox.token_requests == 1
+
+
+def test_a_duplicate_without_adopt_says_how_to_take_it_over(
+    provider: SipCredentialProvider, sandbox: Sandbox
+) -> None:
+    provider.create(inputs())
+    with pytest.raises(BandwidthApiError, match="adopt=True"):
+        provider.create(inputs(password="another password entirely"))
+
+
+def test_adopt_recreates_what_a_put_cannot_change(
+    provider: SipCredentialProvider, sandbox: Sandbox
+) -> None:
+    app = "6f1f2b56-3c4b-4e9f-9d3a-0c1e2f3a4b5c"
+    old = compute_hashes("Legacy", "old password", DEFAULT_REALM)
+    sandbox.put_credential(
+        StoredCredential("Legacy", None, old.hash1, old.hash1b, DEFAULT_REALM, app)
+    )
+    state = provider.create(inputs("legacy", adopt=True)).outs or {}
+    [held] = sandbox.credentials()
+    assert (held.user_name, held.http_voice_v2_app_id) == ("legacy", None)
+    refreshed = provider.read("legacy", state).outs or {}
+    assert provider.diff("legacy", refreshed, inputs("legacy", adopt=True)).changes is False
+
+
+def test_read_raises_rather_than_dropping_state_on_a_foreign_404(sandbox: Sandbox) -> None:
+    provider = configured(sandbox, **{"bandwidth:apiUrl": sandbox.base_url + "/typo"})
+    with pytest.raises(BandwidthApiError):
+        provider.read("alice", {})
+
+
+def test_desired_credential_repr_hides_the_password() -> None:
+    from bw_pulumi.provider import DesiredCredential
+
+    assert PASSWORD not in repr(DesiredCredential.from_props(inputs()))
+
+
+def test_stack_config_auth_wins_over_environment_auth(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bw_pulumi.auth import BasicAuth
+    from bw_pulumi.settings import load_client_settings
+
+    env = {"BW_CLIENT_ID": "other-account-client", "BW_CLIENT_SECRET": "other-secret"}
+    config = {
+        "bandwidth:accountId": "1",
+        "bandwidth:apiUsername": "u",
+        "bandwidth:apiPassword": "p",
+    }
+    settings = load_client_settings(config.get, env)
+    assert isinstance(settings.auth, BasicAuth)
+    mixed = load_client_settings(
+        {"bandwidth:accountId": "1", "bandwidth:clientId": "c"}.get, {"BW_CLIENT_SECRET": "s"}
+    )
+    assert type(mixed.auth).__name__ == "OAuthClientCredentials"
+
+
+def test_empty_optional_inputs_mean_absent(provider: SipCredentialProvider) -> None:
+    result = provider.check({}, inputs(domain="", http_voice_v2_app_id=""))
+    assert result.failures == []
+    assert result.inputs == inputs()

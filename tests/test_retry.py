@@ -40,13 +40,18 @@ def test_retry_after_seconds_and_http_date() -> None:
     assert parse_retry_after("soon") is None
 
 
-def test_next_delay_honours_retry_after_capped_else_backs_off() -> None:
+def test_next_delay_is_the_servers_retry_after_else_backoff() -> None:
     assert next_delay(1, "3", POLICY, 0.0) == 3.0
-    assert next_delay(1, "3600", POLICY, 0.0) == 30.0
+    assert next_delay(1, "3600", POLICY, 0.0) == 3600.0
     assert next_delay(2, None, POLICY, 0.0) == 0.5
 
 
 def test_attempt_and_time_budgets() -> None:
-    assert may_retry(1, elapsed=0.0, delay=1.0, policy=POLICY)
-    assert not may_retry(4, elapsed=0.0, delay=1.0, policy=POLICY)
-    assert not may_retry(1, elapsed=59.5, delay=1.0, policy=POLICY)
+    assert may_retry(1, remaining=60.0, delay=1.0, policy=POLICY)
+    assert not may_retry(4, remaining=60.0, delay=1.0, policy=POLICY)
+    assert not may_retry(1, remaining=0.5, delay=1.0, policy=POLICY)
+
+
+def test_a_retry_after_beyond_the_cap_ends_retries_rather_than_retrying_early() -> None:
+    assert may_retry(1, remaining=60.0, delay=30.0, policy=POLICY)
+    assert not may_retry(1, remaining=60.0, delay=31.0, policy=POLICY)
