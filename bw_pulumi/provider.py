@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from pulumi.dynamic import (
@@ -82,10 +83,12 @@ class DesiredCredential:
             adopt=bool(props.get(ADOPT)),
         )
 
+    @cached_property
     def hashes(self) -> SipHashes:
         return compute_hashes(self.username, self.password, self.realm, self.domain)
 
-    def to_api(self, hashes: SipHashes) -> Credential:
+    def to_api(self) -> Credential:
+        hashes = self.hashes
         return Credential(
             user_name=self.username,
             domain=self.domain,
@@ -95,7 +98,8 @@ class DesiredCredential:
             http_voice_v2_app_id=self.http_voice_v2_app_id,
         )
 
-    def outputs(self, hashes: SipHashes) -> dict[str, Any]:
+    def outputs(self) -> dict[str, Any]:
+        hashes = self.hashes
         return _without_none(
             {
                 "username": self.username,
@@ -154,8 +158,7 @@ class SipCredentialProvider(ResourceProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         desired = DesiredCredential.from_props(props)
-        hashes = desired.hashes()
-        wanted = desired.to_api(hashes)
+        wanted = desired.to_api()
         api = self._api()
         try:
             api.create_credential(wanted)
@@ -167,7 +170,7 @@ class SipCredentialProvider(ResourceProvider):
                     "to manage the existing credential, declare it with adopt=True"
                 ) from None
             self._take_over(api, wanted)
-        return CreateResult(hashes.composite_username, desired.outputs(hashes))
+        return CreateResult(desired.hashes.composite_username, desired.outputs())
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Live values; an empty id tells the engine the credential is gone."""
@@ -179,8 +182,7 @@ class SipCredentialProvider(ResourceProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         desired = DesiredCredential.from_props(news)
-        hashes = desired.hashes()
-        wanted = desired.to_api(hashes)
+        wanted = desired.to_api()
         api = self._api()
         try:
             api.update_credential(wanted)
@@ -188,7 +190,7 @@ class SipCredentialProvider(ResourceProvider):
             if not error.is_not_found:
                 raise
             api.create_credential(wanted)  # deleted out of band since the last refresh
-        return UpdateResult(desired.outputs(hashes))
+        return UpdateResult(desired.outputs())
 
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
         self._api().delete_credential(id_)
@@ -247,7 +249,7 @@ def _hashes_drifted(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
     """Someone changed the hashes at Bandwidth (seen on refresh), or the state lacks them."""
     if any(news.get(key) in (None, UNKNOWN) for key in REQUIRED_INPUTS):
         return False
-    expected = DesiredCredential.from_props(news).hashes()
+    expected = DesiredCredential.from_props(news).hashes
     held = (str(olds.get("hash1", "")).lower(), str(olds.get("hash1b", "")).lower())
     return held != (expected.hash1, expected.hash1b)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import requests
 
 from bw_pulumi.auth import BasicAuth, OAuthClientCredentials
 from bw_pulumi.client import BandwidthClient, ClientSettings
@@ -46,3 +47,11 @@ def basic_settings(box: Sandbox) -> ClientSettings:
 @pytest.fixture
 def client(sandbox: Sandbox, sleeper: RecordingSleeper) -> BandwidthClient:
     return BandwidthClient(oauth_settings(sandbox), sleep=sleeper, jitter=lambda: 0.0)
+
+
+@pytest.fixture
+def api(sandbox: Sandbox) -> Iterator[requests.Session]:
+    """A requests session authenticated as the sandbox's legacy API user."""
+    with requests.Session() as session:
+        session.auth = (sandbox.config.basic_username, sandbox.config.basic_password)
+        yield session

@@ -94,6 +94,8 @@ def test_up_creates_every_credential(stack: PulumiStack, sandbox: Sandbox) -> No
     )
     resources = stack.resources()
     assert resources["bravo"]["id"] == "bravo@corp.example.com"
+    assert resources["bravo"]["type"] == "pulumi-python:dynamic/bandwidth:SipCredential"
+    assert {"password", "hash1", "hash1b"} <= set(resources["bravo"]["additionalSecretOutputs"])
 
 
 def test_preview_right_after_is_quiet(stack: PulumiStack, sandbox: Sandbox) -> None:

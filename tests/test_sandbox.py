@@ -7,49 +7,16 @@ tests check the sandbox's own reading of the reference.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from typing import Any
 from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as SafeET
 import pytest
 import requests
+from sandbox_http import ACCOUNT, BASIC, CLIENT, H1, H1B, XML, creds_url, web
 
 from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox, StoredCredential
 
-ACCOUNT = "9900000"
-# The published vector: sipauthtest / custxx.auth.bandwidth.com / password
-H1 = "fe438bddfc087dda89d29e637f5684ab"
-H1B = "79bb0e55551e14a2f329a282c7cf1456"
 APP_ID = "1b7d4d6a-3f3e-4c55-9c1e-5b2f6f0f9a11"
-XML = {"Content-Type": "application/xml; charset=utf-8"}
-BASIC = ("sandbox-user", "sandbox-password")
-TIMEOUT = 10
-CLIENT = ("sandbox-client", "sandbox-secret")
-
-
-def web(method: str, url: str, **kwargs: Any) -> requests.Response:
-    """A one-off request with a timeout, so a wedged server fails a test instead of hanging."""
-    return requests.request(method, url, timeout=kwargs.pop("timeout", TIMEOUT), **kwargs)
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    sb = Sandbox()
-    with sb.running():
-        yield sb
-
-
-@pytest.fixture
-def api(sandbox: Sandbox) -> Iterator[requests.Session]:
-    with requests.Session() as session:
-        session.auth = BASIC
-        yield session
-
-
-def creds_url(sb: Sandbox, composite: str | None = None, account: str = ACCOUNT) -> str:
-    url = f"{sb.base_url}/accounts/{account}/sipcredentials"
-    return url if composite is None else f"{url}/{composite}"
 
 
 def entry(

@@ -7,45 +7,20 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
+from sandbox_http import ACCOUNT, BASIC, CLIENT, H1, H1B, XML, creds_url, web
 
 from bw_pulumi.sandbox import DEFAULT_REALM, Fault, Sandbox, StoredCredential
 from bw_pulumi.sandbox.server import serve
 
-ACCOUNT = "9900000"
-H1 = "fe438bddfc087dda89d29e637f5684ab"
-H1B = "79bb0e55551e14a2f329a282c7cf1456"
-XML = {"Content-Type": "application/xml; charset=utf-8"}
-BASIC = ("sandbox-user", "sandbox-password")
-TIMEOUT = 10
-CLIENT = ("sandbox-client", "sandbox-secret")
 REPO = Path(__file__).resolve().parents[1]
-
-
-def web(method: str, url: str, **kwargs: Any) -> requests.Response:
-    """A one-off request with a timeout, so a wedged server fails a test instead of hanging."""
-    return requests.request(method, url, timeout=kwargs.pop("timeout", TIMEOUT), **kwargs)
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    sb = Sandbox()
-    with sb.running():
-        yield sb
 
 
 def control(sb: Sandbox, route: str) -> str:
     return sb.base_url.removesuffix("/api") + "/_sandbox/" + route
-
-
-def creds_url(sb: Sandbox, composite: str | None = None) -> str:
-    url = f"{sb.base_url}/accounts/{ACCOUNT}/sipcredentials"
-    return url if composite is None else f"{url}/{composite}"
 
 
 def create(sb: Sandbox, user: str) -> requests.Response:

@@ -3,49 +3,18 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from typing import Any
 
 import defusedxml.ElementTree as SafeET
 import pytest
 import requests
+from sandbox_http import H1, H1B, XML, creds_url, web
 
 from bw_pulumi.sandbox import Fault, Sandbox
 
-ACCOUNT = "9900000"
-H1 = "fe438bddfc087dda89d29e637f5684ab"
-H1B = "79bb0e55551e14a2f329a282c7cf1456"
-XML = {"Content-Type": "application/xml; charset=utf-8"}
-BASIC = ("sandbox-user", "sandbox-password")
-TIMEOUT = 10
 CREATE_BOB = (
     "<SipCredentials><SipCredential><UserName>bob</UserName>"
     f"<Hash1>{H1}</Hash1><Hash1b>{H1B}</Hash1b></SipCredential></SipCredentials>"
 )
-
-
-def web(method: str, url: str, **kwargs: Any) -> requests.Response:
-    """A one-off request with a timeout, so a wedged server fails a test instead of hanging."""
-    return requests.request(method, url, timeout=kwargs.pop("timeout", TIMEOUT), **kwargs)
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    sb = Sandbox()
-    with sb.running():
-        yield sb
-
-
-@pytest.fixture
-def api(sandbox: Sandbox) -> Iterator[requests.Session]:
-    with requests.Session() as session:
-        session.auth = BASIC
-        yield session
-
-
-def creds_url(sb: Sandbox, composite: str | None = None) -> str:
-    url = f"{sb.base_url}/accounts/{ACCOUNT}/sipcredentials"
-    return url if composite is None else f"{url}/{composite}"
 
 
 def create_bob(api: requests.Session, sb: Sandbox) -> requests.Response:
