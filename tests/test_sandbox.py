@@ -14,7 +14,7 @@ import pytest
 import requests
 from sandbox_http import ACCOUNT, BASIC, CLIENT, H1, H1B, XML, creds_url, web
 
-from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox, StoredCredential
+from bw_pulumi.sandbox import DEFAULT_REALM, RequestRecord, Sandbox, StoredCredential
 
 APP_ID = "1b7d4d6a-3f3e-4c55-9c1e-5b2f6f0f9a11"
 
@@ -104,6 +104,40 @@ def test_token_wrong_grant_type(sandbox: Sandbox) -> None:
     response = grant(sandbox, grant_type="password")
     assert response.status_code == 400
     assert response.json() == {"error": "unsupported_grant_type"}
+
+
+@pytest.mark.parametrize(
+    "content_type", [None, "text/plain", "application/json", "application/xml"]
+)
+def test_token_body_must_be_form_encoded(sandbox: Sandbox, content_type: str | None) -> None:
+    """Reference: the token request has a form body ``grant_type=client_credentials``."""
+    headers = {} if content_type is None else {"Content-Type": content_type}
+    response = web(
+        "POST",
+        sandbox.token_url,
+        auth=CLIENT,
+        data=b"grant_type=client_credentials",
+        headers=headers,
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_request"
+    assert sandbox.token_requests == 0
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/x-www-form-urlencoded", "Application/X-WWW-Form-Urlencoded; charset=utf-8"],
+)
+def test_token_form_content_type_variants(sandbox: Sandbox, content_type: str) -> None:
+    response = web(
+        "POST",
+        sandbox.token_url,
+        auth=CLIENT,
+        data=b"grant_type=client_credentials",
+        headers={"Content-Type": content_type},
+    )
+    assert response.status_code == 200
+    assert response.json()["token_type"] == "Bearer"
 
 
 def test_legacy_api_user_is_not_an_oauth_client(sandbox: Sandbox) -> None:
@@ -253,6 +287,16 @@ def test_all_failed_is_400_with_response_status(api: requests.Session, sandbox: 
         (entry("bo:b"), "23014"),
         (entry("bo@b"), "23014"),
         (entry("bo b"), "23014"),
+        (entry("  carol  "), "23014"),
+        (entry("carol\n"), "23014"),
+        (entry("\tcarol"), "23014"),
+        (entry("bob", domain=" somewhere.com"), "23015"),
+        (entry("bob", domain="somewhere.com  "), "23015"),
+        (entry("bob", domain=" "), "23015"),
+        (entry("bob", hash1=f" {H1} "), "23001"),
+        (entry("bob", hash1b=f"{H1B}\n"), "23001"),
+        (entry("bob", realm=f" {DEFAULT_REALM}"), "23018"),
+        (entry("bob", app_id=f"{APP_ID} "), "23020"),
         (entry("b" * 33), "23014"),
         (entry("bob", domain="d" * 33), "23015"),
         (entry("bob", domain="bad/domain"), "23015"),
@@ -283,6 +327,18 @@ def test_accepted_edges(api: requests.Session, sandbox: Sandbox) -> None:
     assert response.status_code == 201, response.text
     assert parse(response).find("Errors") is None
     assert sandbox.get_credential("aZ0._-!$&*+=~") is not None
+
+
+def test_whitespace_between_elements_is_fine(api: requests.Session, sandbox: Sandbox) -> None:
+    """Pretty-printing (whitespace between elements, not inside values) is accepted."""
+    body = (
+        "<SipCredentials>\n  <SipCredential>\n    <UserName>carol</UserName>\n"
+        f"    <Hash1>{H1}</Hash1>\n    <Hash1b>{H1B}</Hash1b>\n  </SipCredential>\n"
+        "</SipCredentials>\n"
+    )
+    response = api.post(creds_url(sandbox), data=body, headers=XML)
+    assert response.status_code == 201, response.text
+    assert sandbox.get_credential("carol") is not None
 
 
 def test_unknown_elements_are_ignored(api: requests.Session, sandbox: Sandbox) -> None:
@@ -503,7 +559,6 @@ def test_put_rotates_and_echoes(api: requests.Session, sandbox: Sandbox) -> None
         api,
         sandbox,
         "Bob@somewhere.com",
-        "<UserName>bob</UserName><Domain>somewhere.com</Domain>"
         f"<Hash1>{'1' * 32}</Hash1><Hash1b>{'2' * 32}</Hash1b>"
         f"<Realm>other.auth.bandwidth.com</Realm><HttpVoiceV2AppId>{APP_ID}</HttpVoiceV2AppId>",
     )
@@ -565,10 +620,28 @@ def test_put_errors(
     assert sandbox.writes == 0
 
 
-def test_put_repeating_username_and_domain_is_fine(api: requests.Session, sandbox: Sandbox) -> None:
+@pytest.mark.parametrize(
+    "identity",
+    [
+        "<UserName>bob</UserName>",
+        "<UserName>BOB</UserName>",
+        "<Domain>somewhere.com</Domain>",
+        "<Domain/>",
+        "<UserName>bob</UserName><Domain>somewhere.com</Domain>",
+    ],
+)
+def test_put_refuses_username_and_domain_even_unchanged(
+    api: requests.Session, sandbox: Sandbox, identity: str
+) -> None:
+    """Reference: the PUT body is Hash1, Hash1b, Realm, HttpVoiceV2AppId; UserName and
+    Domain cannot change (23004)."""
     seed(sandbox, "bob@somewhere.com")
-    inner = f"<UserName>BOB</UserName><Domain>somewhere.com</Domain><Hash1>{H1}</Hash1>"
-    assert put(api, sandbox, "bob@somewhere.com", inner).status_code == 200
+    before = sandbox.credentials()
+    response = put(api, sandbox, "bob@somewhere.com", f"{identity}<Hash1>{'4' * 32}</Hash1>")
+    assert response.status_code == 400
+    assert parse(response).findtext("ResponseStatus/ErrorCode") == "23004"
+    assert sandbox.credentials() == before
+    assert sandbox.writes == 0
 
 
 def test_put_bad_body(api: requests.Session, sandbox: Sandbox) -> None:
@@ -617,3 +690,17 @@ def test_request_log(api: requests.Session, sandbox: Sandbox) -> None:
         ("GET", f"{path}/bob", 401, None),
         ("GET", f"{path}/bob?x=1", 200, "basic"),
     ]
+
+
+def test_request_log_keeps_the_latest_10000(api: requests.Session, sandbox: Sandbox) -> None:
+    first = creds_url(sandbox, "first").removeprefix(sandbox.base_url.removesuffix("/api"))
+    assert api.get(creds_url(sandbox, "first")).status_code == 404
+    assert sandbox.requests[0].path == first
+    filler = RequestRecord("GET", "/api/filler", 404, "basic")
+    for _ in range(10_000):
+        sandbox.state.record(filler)
+    assert api.get(creds_url(sandbox, "last")).status_code == 404
+    log = sandbox.requests
+    assert len(log) == 10_000
+    assert all(record.path != first for record in log)
+    assert log[-1].path.endswith("/sipcredentials/last")

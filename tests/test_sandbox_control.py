@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
-from sandbox_http import ACCOUNT, BASIC, CLIENT, H1, H1B, XML, creds_url, web
+from sandbox_http import ACCOUNT, BASIC, CLIENT, H1, H1B, TIMEOUT, XML, creds_url, web
 
 from bw_pulumi.sandbox import DEFAULT_REALM, Fault, Sandbox, StoredCredential
+from bw_pulumi.sandbox.routes import SandboxRequestHandler
 from bw_pulumi.sandbox.server import serve
 
 REPO = Path(__file__).resolve().parents[1]
@@ -249,6 +253,81 @@ def test_serve_calls_ready_and_stops() -> None:
     thread.join(5)
     assert not thread.is_alive()
     assert not sb.is_running
+
+
+# -- stopping ends every connection ---------------------------------------------------------
+
+
+def test_stop_ends_pooled_keep_alive_connections() -> None:
+    sb = Sandbox()
+    sb.start()
+    url = creds_url(sb, "bob")
+    with requests.Session() as session:
+        session.auth = BASIC
+        assert session.get(url, timeout=TIMEOUT).status_code == 404
+        sb.stop()
+        with pytest.raises(requests.ConnectionError):
+            session.get(url, timeout=TIMEOUT)
+
+
+def test_stop_closes_an_open_connection_from_the_server_side() -> None:
+    sb = Sandbox()
+    sb.start()
+    address = urlsplit(sb.base_url)
+    connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=TIMEOUT)
+    try:
+        connection.request("GET", f"/api/accounts/{ACCOUNT}/sipcredentials/bob")
+        response = connection.getresponse()
+        assert response.status == 401
+        response.read()  # the whole response: the connection stays open (keep-alive)
+        assert connection.sock is not None
+        sb.stop()
+        assert _eof(connection.sock)  # not a timeout: the server hung up
+    finally:
+        connection.close()
+
+
+def test_stopping_foreground_serve_ends_pooled_connections() -> None:
+    sb = Sandbox()
+    urls: list[str] = []
+    listening = threading.Event()
+
+    def ready(url: str) -> None:
+        urls.append(url)
+        listening.set()
+
+    thread = threading.Thread(
+        target=serve, args=("127.0.0.1", 0), kwargs={"sandbox": sb, "ready": ready}
+    )
+    thread.start()
+    assert listening.wait(5)
+    url = f"{urls[0]}/accounts/{ACCOUNT}/sipcredentials/x"
+    with requests.Session() as session:
+        session.auth = BASIC
+        assert session.get(url, timeout=TIMEOUT).status_code == 404
+        sb.stop()
+        thread.join(5)
+        assert not thread.is_alive()
+        with pytest.raises(requests.ConnectionError):
+            session.get(url, timeout=TIMEOUT)
+
+
+def test_idle_connections_time_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert SandboxRequestHandler.timeout == 30
+    monkeypatch.setattr(SandboxRequestHandler, "timeout", 0.2)
+    sb = Sandbox()
+    with sb.running():
+        address = urlsplit(sb.base_url)
+        with socket.create_connection((address.hostname, address.port), TIMEOUT) as connection:
+            assert _eof(connection)
+
+
+def _eof(connection: socket.socket) -> bool:
+    """True when the peer closed the connection (EOF or reset) before TIMEOUT."""
+    try:
+        return connection.recv(1) == b""
+    except ConnectionResetError:
+        return True
 
 
 def test_serve_exits_cleanly_on_sigterm() -> None:

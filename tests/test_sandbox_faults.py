@@ -62,6 +62,41 @@ def test_after_commit_500_commits_the_write(api: requests.Session, sandbox: Sand
     assert api.get(creds_url(sandbox, "bob")).status_code == 200
 
 
+def test_after_commit_waits_for_a_reply_that_committed(
+    api: requests.Session, sandbox: Sandbox
+) -> None:
+    """A lost response can only follow a commit: a 401/400/404 reply is sent as is and
+    the fault stays queued until a request that succeeds."""
+    lost = Fault(kind="after_commit", status=500)
+    sandbox.inject(lost)
+    assert web("POST", creds_url(sandbox), data=CREATE_BOB, headers=XML).status_code == 401
+    assert sandbox.pending_faults == [lost]
+    invalid = CREATE_BOB.replace("<UserName>bob<", "<UserName>b:ob<")
+    rejected = api.post(creds_url(sandbox), data=invalid, headers=XML)
+    assert rejected.status_code == 400
+    assert SafeET.fromstring(rejected.content).findtext("Errors/Error/ErrorCode") == "23014"
+    missing = api.get(creds_url(sandbox, "ghost"))
+    assert missing.status_code == 404
+    assert SafeET.fromstring(missing.content).findtext("ResponseStatus/ErrorCode") == "23007"
+    assert sandbox.pending_faults == [lost]
+    assert sandbox.credentials() == []
+    response = create_bob(api, sandbox)
+    assert response.status_code == 500
+    assert [c.user_name for c in sandbox.credentials()] == ["bob"]
+    assert sandbox.writes == 1
+    assert sandbox.pending_faults == []
+
+
+def test_after_commit_that_did_not_fire_keeps_its_place(sandbox: Sandbox) -> None:
+    only_get = Fault(kind="status", status=503, method="GET")
+    lost = Fault(kind="after_commit", status=502)
+    later = Fault(kind="after_commit", status=504)
+    for fault in (only_get, lost, later):
+        sandbox.inject(fault)
+    assert web("POST", creds_url(sandbox), data=CREATE_BOB, headers=XML).status_code == 401
+    assert sandbox.pending_faults == [only_get, lost, later]
+
+
 def test_after_commit_on_delete(api: requests.Session, sandbox: Sandbox) -> None:
     create_bob(api, sandbox)
     sandbox.inject(Fault(kind="after_commit", status=502, method="DELETE"))

@@ -7,7 +7,10 @@ It is written from the API reference alone and imports nothing else from ``bw_pu
 Where the reference is silent, the sandbox chooses (and tests pin down):
 
 * Create: Hash1 and Hash1b are both required (1003); a hash longer than 64 characters
-  or containing whitespace is 23001. Element text is whitespace-stripped; an empty
+  or containing whitespace is 23001. Element text is taken verbatim, never trimmed
+  (Bandwidth's example responses pad values, but a submitted value is what the client
+  meant): surrounding whitespace fails the field's rule, so UserName 23014, Domain
+  23015, a hash 23001, Realm 23018, HttpVoiceV2AppId 23020. An empty
   ``Domain``/``Realm``/``HttpVoiceV2AppId`` counts as absent. Unknown elements are
   ignored, but any element whose name contains "password" fails the entry with the
   sandbox-only code 99001 (the password is never echoed). One error per entry.
@@ -25,13 +28,21 @@ Where the reference is silent, the sandbox chooses (and tests pin down):
   filter matching nothing, or a page past the end, is 200 with an empty list.
 * PUT: 200 with ``<SipCredentialResponse><SipCredential>`` echo. Hash1 required;
   absent Hash1b/Realm/HttpVoiceV2AppId keep their values; ``<HttpVoiceV2AppId/>``
-  unlinks. UserName/Domain equal to the stored ones (case-insensitively) are tolerated.
+  unlinks. Any ``UserName`` or ``Domain`` element (changed, unchanged or empty) is
+  400/23004: the body is Hash1, Hash1b, Realm and HttpVoiceV2AppId only.
 * ``writes`` counts every API request that committed a change: a create with at least
   one valid entry, every successful PUT (even one storing identical values, so
   idempotency tests catch redundant writes) and DELETE. Out-of-band changes don't count.
 * ``reset()`` also drops realms added at run time (configured realms remain).
-* Tokens: client credentials only in the Basic header; a missing ``grant_type`` is
-  ``invalid_request``; ``token_ttl_seconds=0`` issues tokens that are already expired.
+* ``requests`` keeps the most recent 10,000 records (older ones are dropped).
+* Tokens: client credentials only in the Basic header (checked first: 401
+  ``invalid_client``); the body must be declared ``application/x-www-form-urlencoded``
+  and a missing ``grant_type`` is ``invalid_request`` (400); ``token_ttl_seconds=0``
+  issues tokens that are already expired.
+* Faults: an ``after_commit`` fault replaces only a 2xx reply; otherwise the real reply
+  is sent and the fault stays queued.
+* ``stop()`` closes open keep-alive connections too; an idle connection is closed by
+  the server after 30 s.
 """
 
 from .faults import Fault, FaultKind

@@ -21,7 +21,9 @@ class Fault:
     * ``status``: answer ``status`` (default 503) without touching state; ``retry_after``
       becomes a ``Retry-After`` header.
     * ``after_commit``: process the request (state changes commit), then answer
-      ``status`` (default 500) instead of the real response: a lost response.
+      ``status`` (default 500) instead of the real response: a lost response. Only a
+      2xx real response is replaced; any other (401, 400, 404, a 303 redirect...) is
+      answered as is and the fault stays queued, in its place, for a later request.
     * ``delay``: sleep ``seconds``, then process normally.
 
     Matching: ``method`` (case-insensitive) when set. Without ``path_contains`` a fault
@@ -110,23 +112,42 @@ def _retry_after(data: Mapping[str, object]) -> str | None:
     return _opt_str(data, "retry_after")
 
 
+@dataclass(frozen=True)
+class Claim:
+    """A fault taken off the queue for one request, and where it was."""
+
+    fault: Fault
+    index: int
+    generation: int
+
+
 class FaultQueue:
-    """Thread-safe FIFO; :meth:`take` removes the first fault matching a request."""
+    """Thread-safe FIFO; :meth:`claim` removes the first fault matching a request."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
+        self._generation = 0  # bumped by clear(), so put_back cannot resurrect a fault
 
     def push(self, fault: Fault) -> None:
         with self._lock:
             self._faults.append(fault)
 
-    def take(self, method: str, target: str) -> Fault | None:
+    def claim(self, method: str, target: str) -> Claim | None:
+        """Remove the first matching fault, remembering where it was for :meth:`put_back`."""
         with self._lock:
             for index, fault in enumerate(self._faults):
                 if fault.matches(method, target):
-                    return self._faults.pop(index)
+                    del self._faults[index]
+                    return Claim(fault, index, self._generation)
             return None
+
+    def put_back(self, claim: Claim) -> None:
+        """Requeue a claimed fault that did not fire, at (or as near as possible to) its
+        old place; dropped if the queue was cleared meanwhile."""
+        with self._lock:
+            if claim.generation == self._generation:
+                self._faults.insert(min(claim.index, len(self._faults)), claim.fault)
 
     def pending(self) -> list[Fault]:
         with self._lock:
@@ -135,3 +156,4 @@ class FaultQueue:
     def clear(self) -> None:
         with self._lock:
             self._faults.clear()
+            self._generation += 1

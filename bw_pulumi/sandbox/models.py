@@ -14,15 +14,18 @@ DEFAULT_REALM: Final = "custxx.auth.bandwidth.com"
 
 AuthKind = Literal["basic", "bearer"]
 
-#: JSON keys of a credential, in the order the API echoes the matching XML elements.
-CREDENTIAL_FIELDS: Final = (
-    "user_name",
-    "domain",
-    "hash1",
-    "hash1b",
-    "realm",
-    "http_voice_v2_app_id",
+#: (XML element, attribute/JSON key) of each credential field, in the order the API
+#: echoes the elements. ``StoredCredential`` and ``rules.Submitted`` share the names.
+CREDENTIAL_ELEMENTS: Final = (
+    ("UserName", "user_name"),
+    ("Domain", "domain"),
+    ("Hash1", "hash1"),
+    ("Hash1b", "hash1b"),
+    ("Realm", "realm"),
+    ("HttpVoiceV2AppId", "http_voice_v2_app_id"),
 )
+#: JSON keys of a credential (control endpoint), in the same order.
+CREDENTIAL_FIELDS: Final = tuple(name for _, name in CREDENTIAL_ELEMENTS)
 
 
 def composite_username(user_name: str, domain: str | None) -> str:

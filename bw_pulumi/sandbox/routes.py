@@ -3,8 +3,10 @@ handler that also dispatches the JSON control endpoint (``/_sandbox/``)."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
+import threading
 import time
 from collections.abc import Callable, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,10 +22,12 @@ from .wire import Reply, Request, basic_matches, json_reply, xml_reply
 
 API_PREFIX: Final = "/api"
 TOKEN_PATH: Final = "/api/v1/oauth2/token"  # noqa: S105 - a URL path, not a secret
-CONTROL_PREFIX: Final = "/_sandbox/"
 DEFAULT_PAGE_SIZE: Final = 500
 MAX_BODY_BYTES: Final = 1 << 20
 XML_MEDIA_TYPES: Final = frozenset({"application/xml", "text/xml"})
+FORM_MEDIA_TYPE: Final = "application/x-www-form-urlencoded"
+#: A connection idle (or stalled mid-request) this long is closed, freeing its thread.
+IDLE_TIMEOUT_SECONDS: Final = 30.0
 ERROR_ROOT: Final = "ErrorResponse"
 LIST_ROOT: Final = "SipCredentialsResponse"
 ONE_ROOT: Final = "SipCredentialResponse"
@@ -34,16 +38,23 @@ _log = logging.getLogger(__name__)
 # -- entry point for /api requests ------------------------------------------------------
 
 
+def is_api_path(path: str) -> bool:
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
+
+
 def handle_api(state: SandboxState, faults: FaultQueue, request: Request) -> Reply:
     """Apply the first matching queued fault around the real route."""
-    fault = faults.take(request.method, request.target)
+    claim = faults.claim(request.method, request.target)
+    fault = claim.fault if claim is not None else None
     if fault is not None and fault.kind == "delay":
         time.sleep(fault.seconds)
     if fault is not None and fault.kind == "status":
         return fault_reply(fault, request)
     reply = dispatch_api(state, request)
-    if fault is not None and fault.kind == "after_commit":
-        return fault_reply(fault, request)
+    if claim is not None and claim.fault.kind == "after_commit":
+        if 200 <= reply.status < 300:
+            return fault_reply(claim.fault, request)
+        faults.put_back(claim)  # nothing was committed, so no response was "lost"
     return reply
 
 
@@ -85,6 +96,9 @@ def token_route(state: SandboxState, request: Request) -> Reply:
     if scheme != "basic" or not basic_matches(credentials, config.client_id, config.client_secret):
         challenge = ("WWW-Authenticate", 'Basic realm="sandbox"')
         return json_reply(401, {"error": "invalid_client"}, challenge)
+    if request.media_type() != FORM_MEDIA_TYPE:
+        description = f"Content-Type must be {FORM_MEDIA_TYPE}"
+        return json_reply(400, {"error": "invalid_request", "error_description": description})
     form = parse_qs(request.body.decode("utf-8", errors="replace"), keep_blank_values=True)
     grant_type = form.get("grant_type", [""])[-1]
     if not grant_type:
@@ -159,8 +173,7 @@ def member_route(state: SandboxState, request: Request, account_id: str, composi
 
 def _require_xml(request: Request, root_tag: str) -> Reply | None:
     """Bodies must be declared XML (the reference: all bodies are XML)."""
-    media_type = request.header("content-type").split(";")[0].strip().lower()
-    if media_type in XML_MEDIA_TYPES:
+    if request.media_type() in XML_MEDIA_TYPES:
         return None
     description = "Content-Type must be application/xml"
     return xml_reply(415, xmlshapes.error_document(root_tag, description))
@@ -277,14 +290,55 @@ def delete_route(state: SandboxState, account_id: str, composite: str) -> Reply:
 
 
 class SandboxHTTPServer(ThreadingHTTPServer):
-    """A threading HTTP server that carries the sandbox state and fault queue."""
+    """A threading HTTP server that carries the sandbox state and fault queue.
+
+    It tracks the connections it accepted, so :meth:`server_close` also ends keep-alive
+    connections: a stopped sandbox answers nothing, not even on a pooled connection."""
 
     daemon_threads = True
 
     def __init__(self, address: tuple[str, int], state: SandboxState, faults: FaultQueue) -> None:
         self.state = state
         self.faults = faults
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        self._closing = False
         super().__init__(address, SandboxRequestHandler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            closing = self._closing
+            if not closing:
+                self._connections.add(request)
+        if closing:
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """End every accepted connection; their handler threads then see EOF and exit."""
+        with self._connections_lock:
+            self._closing = True
+            connections = list(self._connections)
+            self._connections.clear()
+        for connection in connections:
+            with contextlib.suppress(OSError):  # the peer may have closed it already
+                connection.shutdown(socket.SHUT_RDWR)
+            connection.close()
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.close_connections()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Errors from connections cut by :meth:`close_connections` are expected."""
+        if not self._closing:
+            _log.exception("sandbox connection from %s failed", client_address)
 
 
 class SandboxHTTPServerV6(SandboxHTTPServer):
@@ -294,6 +348,7 @@ class SandboxHTTPServerV6(SandboxHTTPServer):
 class SandboxRequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "bw-pulumi-sandbox/1"
+    timeout = IDLE_TIMEOUT_SECONDS
 
     def do_GET(self) -> None:
         self._serve()
@@ -332,8 +387,9 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             body=body if isinstance(body, bytes) else b"",
             host=self.headers.get("Host") or self._server_host(),
         )
-        reply = body if isinstance(body, Reply) else self._route(request)
-        if request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/"):
+        api = is_api_path(request.path)
+        reply = body if isinstance(body, Reply) else self._route(request, api)
+        if api:
             kind, _ = request.auth()
             record = RequestRecord(request.method, request.target, reply.status, kind)
             self._sandbox.state.record(record)
@@ -343,11 +399,11 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         host, port = self._sandbox.server_address[:2]
         return f"{host!s}:{port!s}"
 
-    def _route(self, request: Request) -> Reply:
+    def _route(self, request: Request, api: bool) -> Reply:
         sandbox = self._sandbox
-        if request.path.startswith(CONTROL_PREFIX):
+        if request.path.startswith(control.PREFIX):
             return self._guarded(lambda: control.handle(sandbox.state, sandbox.faults, request))
-        if request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/"):
+        if api:
             return self._guarded(lambda: handle_api(sandbox.state, sandbox.faults, request))
         return _not_found_route()
 
@@ -382,5 +438,5 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))
         self.end_headers()
-        if reply.body and self.command != "HEAD":
+        if reply.body:
             self.wfile.write(reply.body)

@@ -54,7 +54,8 @@ class Submitted:
     """A ``SipCredential`` element as the client sent it.
 
     ``None`` means the element was absent; ``""`` means present but empty. Text is
-    stripped of surrounding whitespace (pretty-printed bodies are common)."""
+    verbatim: surrounding whitespace is part of the value and fails its field's rule
+    (UserName 23014, Domain 23015, a hash 23001, Realm 23018, HttpVoiceV2AppId 23020)."""
 
     user_name: str | None = None
     domain: str | None = None
@@ -142,7 +143,7 @@ def updated_credential(
     """Apply a PUT body. Hash1 is required; absent Hash1b/Realm/HttpVoiceV2AppId keep
     their stored values; an empty ``<HttpVoiceV2AppId/>`` unlinks the application."""
     refuse_passwords(submitted)
-    _check_identity_unchanged(existing, submitted)
+    _refuse_identity(existing, submitted)
     app_id = existing.http_voice_v2_app_id
     if submitted.http_voice_v2_app_id is not None:
         app_id = check_app_id(submitted.http_voice_v2_app_id)
@@ -157,15 +158,10 @@ def updated_credential(
     )
 
 
-def _check_identity_unchanged(existing: StoredCredential, submitted: Submitted) -> None:
-    """UserName and Domain cannot change (23004); repeating them (any case) is fine."""
-    same_user = submitted.user_name is None or (
-        submitted.user_name.lower() == existing.user_name.lower()
-    )
-    same_domain = submitted.domain is None or (
-        submitted.domain.lower() == (existing.domain or "").lower()
-    )
-    if not (same_user and same_domain):
+def _refuse_identity(existing: StoredCredential, submitted: Submitted) -> None:
+    """A PUT body is Hash1, Hash1b, Realm and HttpVoiceV2AppId only. UserName and Domain
+    cannot change (23004), so any such element is refused, even an unchanged or empty one."""
+    if submitted.user_name is not None or submitted.domain is not None:
         raise ApiError(
             NOT_UPDATABLE,
             f"UserName and Domain of SipCredential {existing.composite_username} cannot be updated",

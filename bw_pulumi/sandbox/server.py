@@ -79,8 +79,10 @@ class Sandbox:
         return self.base_url
 
     def stop(self) -> None:
-        """Stop serving. Also ends a foreground :func:`serve` when called from another
-        thread (``serve`` then closes the socket itself). No-op when not running."""
+        """Stop serving: close the listening socket and every open connection (pooled
+        keep-alive connections included). Also ends a foreground :func:`serve` when
+        called from another thread (``serve`` then closes the sockets itself). No-op when
+        not running."""
         server, thread = self._server, self._thread
         if server is None:
             return
@@ -165,6 +167,8 @@ class Sandbox:
 
     @property
     def requests(self) -> list[RequestRecord]:
+        """The API requests answered so far, oldest first: the most recent
+        ``REQUEST_LOG_LIMIT`` (10,000), so a long-running sandbox stays bounded."""
         return self.state.requests
 
     @property

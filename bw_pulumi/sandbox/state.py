@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Final
@@ -19,6 +20,9 @@ DEFAULT_BASIC_PASSWORD: Final = "sandbox-password"  # noqa: S105
 DEFAULT_CLIENT_ID: Final = "sandbox-client"
 DEFAULT_CLIENT_SECRET: Final = "sandbox-secret"  # noqa: S105
 DEFAULT_TOKEN_TTL_SECONDS: Final = 3600
+#: The request log keeps only the most recent records, so a long-running sandbox (the
+#: ``bw-pulumi sandbox`` command) does not grow without limit.
+REQUEST_LOG_LIMIT: Final = 10_000
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,7 @@ class SandboxState:
         self._accounts: dict[str, dict[str, StoredCredential]] = {}
         self._realms: list[str] = []
         self._tokens: dict[str, float] = {}
-        self._requests: list[RequestRecord] = []
+        self._requests: deque[RequestRecord] = deque(maxlen=REQUEST_LOG_LIMIT)
         self._writes = 0
         self._token_grants = 0
         self.reset()

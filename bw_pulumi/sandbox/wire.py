@@ -36,6 +36,10 @@ class Request:
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")
 
+    def media_type(self) -> str:
+        """The declared ``Content-Type`` without parameters, lowercased ("" if none)."""
+        return self.header("content-type").split(";")[0].strip().lower()
+
     def auth(self) -> tuple[AuthKind | None, str]:
         """The presented scheme (basic/bearer, else None) and its credentials text."""
         scheme, _, credentials = self.header("authorization").strip().partition(" ")

@@ -10,21 +10,11 @@ from xml.etree.ElementTree import Element, ParseError, SubElement, tostring
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from .models import StoredCredential
+from .models import CREDENTIAL_ELEMENTS, StoredCredential
 from .rules import ApiError, Submitted
 from .state import CreateOutcome
 
 CHECK_INPUT: Final = "Please check your input parameters."
-
-#: XML element name -> ``Submitted`` attribute, in the order the API echoes them.
-_FIELDS: Final = (
-    ("UserName", "user_name"),
-    ("Domain", "domain"),
-    ("Hash1", "hash1"),
-    ("Hash1b", "hash1b"),
-    ("Realm", "realm"),
-    ("HttpVoiceV2AppId", "http_voice_v2_app_id"),
-)
 
 
 class BodyError(Exception):
@@ -53,15 +43,18 @@ def parse_root(body: bytes, expected: str) -> Element:
 
 def parse_submitted(element: Element) -> Submitted:
     """Read the known fields of a ``SipCredential``; unknown elements are ignored except
-    password-like ones, which are remembered so the rules can refuse the entry."""
+    password-like ones, which are remembered so the rules can refuse the entry.
+
+    Text is taken verbatim (not stripped): the rules judge exactly what was sent, so a
+    padded ``<UserName> bob </UserName>`` is refused rather than silently trimmed."""
     values: dict[str, str] = {}
     passwords: list[str] = []
-    by_tag = dict(_FIELDS)
+    by_tag = dict(CREDENTIAL_ELEMENTS)
     for child in element:
         if "password" in child.tag.lower():
             passwords.append(child.tag)
         elif child.tag in by_tag:
-            values.setdefault(by_tag[child.tag], (child.text or "").strip())
+            values.setdefault(by_tag[child.tag], child.text or "")
     return Submitted(**values, password_elements=tuple(passwords))
 
 
@@ -86,20 +79,12 @@ def _text(parent: Element, tag: str, text: str) -> Element:
     return child
 
 
-def credential_element(credential: StoredCredential, parent: Element | None = None) -> Element:
-    element = Element("SipCredential") if parent is None else SubElement(parent, "SipCredential")
-    for tag, name in _FIELDS:
-        value = getattr(credential, name)
-        if value is not None:
-            _text(element, tag, value)
-    return element
-
-
-def submitted_element(submitted: Submitted, parent: Element) -> Element:
-    """Echo a submitted entry as the real API does in ``Errors`` (hashes included)."""
+def credential_element(parent: Element, credential: StoredCredential | Submitted) -> Element:
+    """A ``SipCredential`` child of ``parent`` with the fields that are set. A
+    ``Submitted`` entry is echoed as the real API does in ``Errors`` (hashes included)."""
     element = SubElement(parent, "SipCredential")
-    for tag, name in _FIELDS:
-        value = getattr(submitted, name)
+    for tag, name in CREDENTIAL_ELEMENTS:
+        value = getattr(credential, name)
         if value is not None:
             _text(element, tag, value)
     return element
@@ -138,7 +123,7 @@ def create_response(outcomes: Sequence[CreateOutcome]) -> tuple[int, bytes]:
     if created:
         valid = SubElement(root, "ValidSipCredentials")
         for credential in created:
-            credential_element(credential, valid)
+            credential_element(valid, credential)
     return (201 if created else 400), to_bytes(root)
 
 
@@ -147,12 +132,12 @@ def _error_element(errors: Element, outcome: CreateOutcome) -> None:
     error = SubElement(errors, "Error")
     _text(error, "ErrorCode", str(outcome.error.code))
     _text(error, "Description", outcome.error.description)
-    submitted_element(outcome.submitted, error)
+    credential_element(error, outcome.submitted)
 
 
 def single_response(credential: StoredCredential) -> bytes:
     root = Element("SipCredentialResponse")
-    credential_element(credential, root)
+    credential_element(root, credential)
     return to_bytes(root)
 
 
@@ -166,5 +151,5 @@ def list_response(
         _text(links_element, rel, f'Link=<{url}>;rel="{rel}";')
     listing = SubElement(root, "SipCredentials")
     for credential in credentials:
-        credential_element(credential, listing)
+        credential_element(listing, credential)
     return to_bytes(root)
