@@ -19,6 +19,7 @@ from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox
 REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / ".pulumi-demo"
 STACK = "demo"
+PULUMI_TIMEOUT_SECONDS = 600
 
 
 def pulumi(env: dict[str, str], *args: str, stdin: str | None = None, quiet: bool = False) -> str:
@@ -29,6 +30,7 @@ def pulumi(env: dict[str, str], *args: str, stdin: str | None = None, quiet: boo
         input=stdin,
         capture_output=quiet,
         text=True,
+        timeout=PULUMI_TIMEOUT_SECONDS,
         check=False,
     )
     if result.returncode != 0:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import select
 import subprocess
 import sys
 from types import TracebackType
@@ -17,6 +18,7 @@ from pulumi.runtime.proto import provider_pb2_grpc
 from bw_pulumi import SipCredentialProvider
 
 TYPE_TOKEN = "pulumi-python:dynamic/bandwidth:SipCredential"
+CALL_TIMEOUT_SECONDS = 60
 PROVIDER_KEY = "__provider"
 
 
@@ -46,15 +48,26 @@ class ProviderProcess:
         self._process = subprocess.Popen(
             [sys.executable, "-u", "-m", "pulumi.dynamic"],
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
             env=self._env,
         )
-        assert self._process.stdout is not None
-        port = int(self._process.stdout.readline().decode().strip())
-        self._channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-        grpc.channel_ready_future(self._channel).result(timeout=30)
+        try:
+            port = self._read_port()
+            self._channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+            grpc.channel_ready_future(self._channel).result(timeout=30)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
         self.stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
         return self
+
+    def _read_port(self) -> int:
+        """The plugin prints its port first; give up rather than wait for ever."""
+        assert self._process is not None and self._process.stdout is not None
+        ready, _, _ = select.select([self._process.stdout], [], [], 30)
+        if not ready:
+            raise TimeoutError("the dynamic provider process printed no port within 30 s")
+        return int(self._process.stdout.readline().decode().strip())
 
     def __exit__(
         self,
@@ -66,13 +79,20 @@ class ProviderProcess:
             self._channel.close()
         if self._process is not None:
             self._process.terminate()
-            self._process.communicate(timeout=30)
+            try:
+                self._process.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.communicate()
 
     def with_provider(self, props: dict[str, Any]) -> dict[str, Any]:
         return {**props, PROVIDER_KEY: self.provider_blob}
 
     def configure(self, config: dict[str, str]) -> None:
-        self.stub.Configure(proto.ConfigureRequest(args=encode(config), acceptSecrets=False))
+        self.stub.Configure(
+            proto.ConfigureRequest(args=encode(config), acceptSecrets=False),
+            timeout=CALL_TIMEOUT_SECONDS,
+        )
 
     def check(self, name: str, olds: dict[str, Any], news: dict[str, Any]) -> Any:
         return self.stub.Check(
@@ -80,7 +100,8 @@ class ProviderProcess:
                 urn=urn(name),
                 olds=encode(self.with_provider(olds) if olds else {}),
                 news=encode(self.with_provider(news)),
-            )
+            ),
+            timeout=CALL_TIMEOUT_SECONDS,
         )
 
     def diff(self, name: str, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> Any:
@@ -90,18 +111,21 @@ class ProviderProcess:
                 urn=urn(name),
                 olds=encode(self.with_provider(olds)),
                 news=encode(self.with_provider(news)),
-            )
+            ),
+            timeout=CALL_TIMEOUT_SECONDS,
         )
 
     def create(self, name: str, props: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         reply = self.stub.Create(
-            proto.CreateRequest(urn=urn(name), properties=encode(self.with_provider(props)))
+            proto.CreateRequest(urn=urn(name), properties=encode(self.with_provider(props))),
+            timeout=CALL_TIMEOUT_SECONDS,
         )
         return reply.id, decode(reply.properties)
 
     def read(self, name: str, id_: str, props: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         reply = self.stub.Read(
-            proto.ReadRequest(id=id_, urn=urn(name), properties=encode(self.with_provider(props)))
+            proto.ReadRequest(id=id_, urn=urn(name), properties=encode(self.with_provider(props))),
+            timeout=CALL_TIMEOUT_SECONDS,
         )
         return reply.id, decode(reply.properties)
 
@@ -114,11 +138,15 @@ class ProviderProcess:
                 urn=urn(name),
                 olds=encode(self.with_provider(olds)),
                 news=encode(self.with_provider(news)),
-            )
+            ),
+            timeout=CALL_TIMEOUT_SECONDS,
         )
         return decode(reply.properties)
 
     def delete(self, name: str, id_: str, props: dict[str, Any]) -> None:
         self.stub.Delete(
-            proto.DeleteRequest(id=id_, urn=urn(name), properties=encode(self.with_provider(props)))
+            proto.DeleteRequest(
+                id=id_, urn=urn(name), properties=encode(self.with_provider(props))
+            ),
+            timeout=CALL_TIMEOUT_SECONDS,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -51,15 +52,8 @@ class PulumiStack:
     def run(
         self, *args: str, stdin: str | None = None, check: bool = True
     ) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(
-            [self.cli, *args, "--non-interactive"],
-            cwd=self.project_dir,
-            env=self.env,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_SECONDS,
-            check=False,
+        result = run_bounded(
+            [self.cli, *args, "--non-interactive"], self.project_dir, self.env, stdin
         )
         self.transcript.append(result.stdout + result.stderr)
         if check and result.returncode != 0:
@@ -85,3 +79,26 @@ class PulumiStack:
             if resource["type"].endswith("bandwidth:SipCredential"):
                 found[resource["urn"].rsplit("::", 1)[1]] = resource
         return found
+
+
+def run_bounded(
+    command: list[str], cwd: Path, env: dict[str, str], stdin: str | None
+) -> subprocess.CompletedProcess[str]:
+    """Run in a session of its own, so a timeout kills the CLI and every plugin it started."""
+    with subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(stdin, timeout=TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)

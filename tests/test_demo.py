@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
+import os
 import sys
 from pathlib import Path
 
 import pytest
+from pulumi_stack import run_bounded
 
 pytestmark = pytest.mark.e2e
 
@@ -14,13 +15,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def test_demo_deploys_the_example_and_shows_the_network_bridge_settings() -> None:
-    result = subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "demo.py")],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+    result = run_bounded(
+        [sys.executable, str(REPO / "scripts" / "demo.py")], REPO, dict(os.environ), None
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count("hashes match") == 3

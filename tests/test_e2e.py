@@ -163,7 +163,10 @@ def test_changed_hashes_show_after_refresh_and_are_restored(
     stack.run("refresh", "--yes", "--skip-preview")
     drift = stack.run("preview", "--expect-no-changes", check=False)
     assert drift.returncode != 0
-    assert "Charlie" in drift.stdout or "charlie" in drift.stdout
+    assert "no changes were expected" in drift.stdout + drift.stderr
+    updates = [line for line in drift.stdout.splitlines() if "SipCredential" in line]
+    assert any("charlie" in line and "update" in line for line in updates), drift.stdout
+    assert not any("alpha" in line or "bravo" in line for line in updates), drift.stdout
     stack.run("up", "--yes", "--skip-preview")
     assert held_hashes(sandbox)["Charlie"] == expected("Charlie", "pw_charlie")[1]
     stack.run("preview", "--expect-no-changes")
@@ -194,7 +197,16 @@ def test_state_and_output_hold_no_secret_in_plain_text(
 ) -> None:
     exported = json.dumps(stack.export())
     secrets = [*PASSWORDS.values(), sandbox.config.client_secret]
-    secrets += [h for pair in held_hashes(sandbox).values() for h in pair]
+    every_credential_used = [
+        expected("alpha", "pw_alpha"),
+        expected("alpha", "pw_rotated"),
+        expected("bravo", "pw_bravo", "corp.example.com"),
+        expected("bravo2", "pw_bravo", "corp.example.com"),
+        expected("charlie", "pw_charlie"),
+        expected("Charlie", "pw_charlie"),
+        expected("legacy", "pw_legacy"),
+    ]
+    secrets += [h for _, pair in every_credential_used for h in pair]
     for secret in secrets:
         assert secret not in exported
     assert "ciphertext" in exported
@@ -213,6 +225,8 @@ def test_bad_input_fails_preview_before_any_api_call(stack: PulumiStack, sandbox
 
 
 def test_destroy_leaves_the_sandbox_empty(stack: PulumiStack, sandbox: Sandbox) -> None:
+    assert len(stack.resources()) == 4
+    assert len(sandbox.credentials()) == 4
     stack.run("destroy", "--yes", "--skip-preview")
     assert sandbox.credentials() == []
     assert stack.resources() == {}
