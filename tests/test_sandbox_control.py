@@ -232,8 +232,8 @@ def test_control_unknown_route(sandbox: Sandbox) -> None:
 # -- foreground serve() -----------------------------------------------------------------------
 
 
-def test_serve_calls_ready_and_stops() -> None:
-    sb = Sandbox()
+def serve_in_thread(sb: Sandbox) -> tuple[threading.Thread, str]:
+    """Run the blocking serve() in a thread; returns it with the URL passed to ready()."""
     urls: list[str] = []
     listening = threading.Event()
 
@@ -246,8 +246,14 @@ def test_serve_calls_ready_and_stops() -> None:
     )
     thread.start()
     assert listening.wait(5)
+    return thread, urls[0]
+
+
+def test_serve_calls_ready_and_stops() -> None:
+    sb = Sandbox()
+    thread, base_url = serve_in_thread(sb)
     assert (
-        web("GET", f"{urls[0]}/accounts/{ACCOUNT}/sipcredentials/x", auth=BASIC).status_code == 404
+        web("GET", f"{base_url}/accounts/{ACCOUNT}/sipcredentials/x", auth=BASIC).status_code == 404
     )
     sb.stop()
     thread.join(5)
@@ -289,19 +295,8 @@ def test_stop_closes_an_open_connection_from_the_server_side() -> None:
 
 def test_stopping_foreground_serve_ends_pooled_connections() -> None:
     sb = Sandbox()
-    urls: list[str] = []
-    listening = threading.Event()
-
-    def ready(url: str) -> None:
-        urls.append(url)
-        listening.set()
-
-    thread = threading.Thread(
-        target=serve, args=("127.0.0.1", 0), kwargs={"sandbox": sb, "ready": ready}
-    )
-    thread.start()
-    assert listening.wait(5)
-    url = f"{urls[0]}/accounts/{ACCOUNT}/sipcredentials/x"
+    thread, base_url = serve_in_thread(sb)
+    url = f"{base_url}/accounts/{ACCOUNT}/sipcredentials/x"
     with requests.Session() as session:
         session.auth = BASIC
         assert session.get(url, timeout=TIMEOUT).status_code == 404
