@@ -7,13 +7,13 @@ the command line, where any user of the machine could read it in the process lis
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
 from collections.abc import Sequence
 from typing import TextIO
 
 from bw_pulumi.domain import InvalidInputError, compute_hashes
+from bw_pulumi.secret_input import read_secret
 
 EXIT_USAGE = 2
 
@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _hash(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     try:
-        password = _read_password(stdin)
+        password = read_secret(stdin)
         hashes = compute_hashes(args.username, password, args.realm, args.domain)
     except InvalidInputError as error:
         print(f"bw-pulumi hash: {error}", file=stderr)
@@ -70,16 +70,6 @@ def _hash(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextI
         }
         print(json.dumps(payload), file=stdout)
     return 0
-
-
-def _read_password(stdin: TextIO) -> str:
-    if stdin.isatty():
-        return getpass.getpass("SIP password: ")
-    text = stdin.read()
-    for ending in ("\r\n", "\n"):
-        if text.endswith(ending):
-            return text[: -len(ending)]
-    return text
 
 
 def _sandbox(args: argparse.Namespace) -> int:
