@@ -9,7 +9,11 @@ from bw_pulumi.domain import composite_username
 
 @dataclass(frozen=True)
 class Credential:
-    """One account-level SIP credential as Bandwidth stores it (hashes, never a password)."""
+    """One SIP credential as Bandwidth stores it (hashes, never a password).
+
+    Account-level credentials are keyed by composite username; realm-scoped ones have a
+    numeric ``id`` and their ``realm_id`` (and no domain).
+    """
 
     user_name: str
     hash1: str = field(repr=False)
@@ -17,6 +21,8 @@ class Credential:
     domain: str | None = None
     realm: str | None = None
     http_voice_v2_app_id: str | None = None
+    id: str | None = None
+    realm_id: str | None = None
 
     @property
     def composite_username(self) -> str:
@@ -50,3 +56,33 @@ class BulkCreateResult:
 class CredentialPage:
     credentials: tuple[Credential, ...]
     next_url: str | None
+
+
+@dataclass(frozen=True)
+class RealmSettings:
+    """What a realm create or PUT sends. A PUT is a full replace of these fields."""
+
+    name: str
+    description: str | None
+    default: bool
+
+
+@dataclass(frozen=True)
+class Realm:
+    """A SIP realm as Bandwidth reports it. ``fqdn`` is the realm name that goes into the
+    hashes, exactly as the API returns it (``name-<hex>.auth.bandwidth.com``)."""
+
+    id: str
+    fqdn: str
+    default: bool
+    status: str
+    description: str | None = None
+    sip_credential_count: int = 0
+
+
+class RealmStatus:
+    CREATE_PENDING = "CREATE_PENDING"
+    ACTIVE = "ACTIVE"
+    CREATE_FAILED = "CREATE_FAILED"
+    DELETE_PENDING = "DELETE_PENDING"
+    DELETE_FAILED = "DELETE_FAILED"

@@ -26,7 +26,8 @@ from pulumi.dynamic import (
 )
 from pulumi.runtime.rpc import UNKNOWN
 
-from bw_pulumi.client import CODE_ALREADY_EXISTS, BandwidthClient
+from bw_pulumi.client import BandwidthClient
+from bw_pulumi.codes import CREDENTIAL_EXISTS as CODE_ALREADY_EXISTS
 from bw_pulumi.domain import (
     InvalidInputError,
     SipHashes,

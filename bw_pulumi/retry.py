@@ -23,6 +23,9 @@ class RetryPolicy:
     total_budget: float = 60.0
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
+    #: Waits between re-reads of a realm-scoped credential that a read-after-write lag may
+    #: still hide (Bandwidth: "reads may lag just after a write"); 7.5 s in all.
+    read_lag_delays: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0)
 
 
 def is_retryable_status(status: int, extra: frozenset[int] = frozenset()) -> bool:

@@ -14,7 +14,14 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from bw_pulumi.models import BulkCreateResult, Credential, CredentialPage, EntryError
+from bw_pulumi.models import (
+    BulkCreateResult,
+    Credential,
+    CredentialPage,
+    EntryError,
+    Realm,
+    RealmSettings,
+)
 
 XML_CONTENT_TYPE = "application/xml; charset=utf-8"
 _LINK_URL = re.compile(r"<([^>]+)>")
@@ -31,6 +38,8 @@ class ApiErrorDetail:
     codes: tuple[str, ...]
     description: str
     entries: tuple[EntryError, ...]
+    #: The body was Bandwidth's XML envelope (it has a ``ResponseStatus``).
+    has_envelope: bool = False
 
 
 def encode_create(credentials: Iterable[Credential]) -> bytes:
@@ -54,6 +63,38 @@ def encode_update(credential: Credential) -> bytes:
     _add(root, "Realm", credential.realm)
     _add(root, "HttpVoiceV2AppId", credential.http_voice_v2_app_id)
     return _serialize(root)
+
+
+def encode_realm_credential_update(credential: Credential) -> bytes:
+    """Realm-scoped PUT: ``RealmId`` is required (23031) and ``UserName`` is refused even
+    unchanged (23030), so the body is RealmId, the hashes and the voice app id only."""
+    root = Element("SipCredential")
+    _add(root, "RealmId", credential.realm_id)
+    _add(root, "Hash1", credential.hash1)
+    _add(root, "Hash1b", credential.hash1b)
+    _add(root, "HttpVoiceV2AppId", credential.http_voice_v2_app_id)
+    return _serialize(root)
+
+
+def encode_realm(settings: RealmSettings) -> bytes:
+    """Create and PUT body. ``Default`` is always sent: the API requires it (1003)."""
+    root = Element("Realm")
+    _add(root, "Realm", settings.name)
+    _add(root, "Description", settings.description)
+    _add(root, "Default", "true" if settings.default else "false")
+    return _serialize(root)
+
+
+def decode_realm(body: bytes) -> Realm:
+    node = _parse(body, "RealmResponse").find("Realm")
+    if node is None:
+        raise WireFormatError("RealmResponse has no Realm element")
+    return _realm(node)
+
+
+def decode_realms(body: bytes) -> list[Realm]:
+    root = _parse(body, "RealmsResponse")
+    return [_realm(node) for node in root.iterfind("Realms/Realm")]
 
 
 def decode_bulk_create(body: bytes) -> BulkCreateResult:
@@ -91,7 +132,21 @@ def decode_error(body: bytes) -> ApiErrorDetail:
     for entry in entries:
         _collect(codes, entry.code)
         _collect(descriptions, entry.description)
-    return ApiErrorDetail(tuple(codes), "; ".join(descriptions), entries)
+    return ApiErrorDetail(
+        tuple(codes), "; ".join(descriptions), entries, has_envelope=status is not None
+    )
+
+
+def holds_error_code(body: bytes) -> bool:
+    """A successful status whose body still reports ``ResponseStatus/ErrorCode``: Bandwidth
+    answers some failures so (live-verified by Bandwidth's CLI), and they are failures."""
+    if b"ErrorCode" not in body:  # cheap: most bodies are plain results
+        return False
+    try:
+        root = _parse(body, None)
+    except WireFormatError:
+        return False
+    return any((node.text or "").strip() for node in root.iterfind(".//ResponseStatus/ErrorCode"))
 
 
 def _entry_errors(root: Element) -> tuple[EntryError, ...]:
@@ -122,7 +177,33 @@ def _credential(node: Element) -> Credential:
         hash1b=_text(node, "Hash1b") or "",
         realm=_text(node, "Realm"),
         http_voice_v2_app_id=_text(node, "HttpVoiceV2AppId"),
+        id=_text(node, "Id"),
+        realm_id=_text(node, "RealmId"),
     )
+
+
+def _realm(node: Element) -> Realm:
+    realm_id, fqdn, status = _text(node, "Id"), _text(node, "Realm"), _text(node, "Status")
+    if not realm_id or not fqdn or not status:
+        raise WireFormatError("Realm lacks Id, Realm or Status")
+    count = _text(node, "SipCredentialCount") or "0"
+    if not count.isdecimal():
+        raise WireFormatError("Realm has a SipCredentialCount that is not a number")
+    return Realm(
+        id=realm_id,
+        fqdn=fqdn,
+        default=_boolean(node, "Default"),
+        status=status,
+        description=_text(node, "Description"),
+        sip_credential_count=int(count),
+    )
+
+
+def _boolean(node: Element, tag: str) -> bool:
+    value = (_text(node, tag) or "false").lower()
+    if value not in ("true", "false"):
+        raise WireFormatError(f"{tag} is neither true nor false")
+    return value == "true"
 
 
 def _link(value: str | None) -> str | None:
