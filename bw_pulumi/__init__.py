@@ -1,13 +1,15 @@
 """Bandwidth SIP credentials as Pulumi resources."""
 
 from bw_pulumi.domain import InvalidInputError, SipHashes, compute_hashes
-from bw_pulumi.provider import SipCredentialProvider
-from bw_pulumi.resource import SipCredential
+from bw_pulumi.provider import SipCredentialProvider, SipRealmProvider
+from bw_pulumi.resource import SipCredential, SipRealm
 
 __all__ = [
     "InvalidInputError",
     "SipCredential",
     "SipCredentialProvider",
     "SipHashes",
+    "SipRealm",
+    "SipRealmProvider",
     "compute_hashes",
 ]

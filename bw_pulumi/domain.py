@@ -20,6 +20,8 @@ USERNAME_MAX_LENGTH = 32
 DOMAIN_MAX_LENGTH = 32
 REALM_MAX_LENGTH = 253
 PASSWORD_MAX_BYTES = 1024
+#: Bandwidth's CLI allows 30 characters; the API spec says 64. The stricter one wins.
+REALM_NAME_MAX_LENGTH = 30
 
 _USERNAME_CHARS = re.compile(r"[A-Za-z0-9._\-!$&*+=~]+")
 _HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
@@ -90,6 +92,21 @@ def validate_realm(realm: str) -> None:
     if len(realm) > REALM_MAX_LENGTH or "." not in realm or not _is_hostname(realm):
         raise InvalidInputError(
             "realm", "must be a fully qualified hostname such as 'custxx.auth.bandwidth.com'"
+        )
+
+
+def validate_realm_name(name: str) -> None:
+    """The short name of a realm created through the realms API. Bandwidth derives the
+    realm's FQDN from it (``name-<hex>.auth.bandwidth.com``), so it is one hostname label."""
+    if not name:
+        raise InvalidInputError("name", "must not be empty")
+    if len(name) > REALM_NAME_MAX_LENGTH:
+        raise InvalidInputError(
+            "name", f"must be at most {REALM_NAME_MAX_LENGTH} characters (got {len(name)})"
+        )
+    if not _HOST_LABEL.fullmatch(name):
+        raise InvalidInputError(
+            "name", "may only contain letters, digits and '-', and not start or end with '-'"
         )
 
 

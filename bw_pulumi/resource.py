@@ -1,4 +1,5 @@
-"""``SipCredential``: a Bandwidth account-level SIP credential as a Pulumi resource."""
+"""``SipCredential`` and ``SipRealm``: Bandwidth SIP credentials and realms as Pulumi
+resources (dynamic resources; the rules live in the operations modules)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,20 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
-from bw_pulumi.provider import SipCredentialProvider
+from bw_pulumi.credential_ops import SECRET_OUTPUTS as CREDENTIAL_SECRET_OUTPUTS
+from bw_pulumi.provider import SipCredentialProvider, SipRealmProvider
 
-SECRET_OUTPUTS = ["password", "hash1", "hash1b"]
+SECRET_OUTPUTS = list(CREDENTIAL_SECRET_OUTPUTS)
 
 
 class SipCredential(Resource, module="bandwidth", name="SipCredential"):
     """A SIP digest credential (Hash1/Hash1b) on a Bandwidth account.
 
-    The resource id is the composite username (``username`` or ``username@domain``).
+    Account-level (the Network Bridge flow): the resource id is the composite username
+    (``username`` or ``username@domain``). Realm-scoped (the SIP Registrar flow): with
+    ``realm_id`` the credential lives in that realm (``realm`` must be its FQDN, e.g.
+    ``realm=office.fqdn, realm_id=office.realm_id``); the resource id is
+    ``{realm_id}/{credential_id}`` and there is no domain.
     ``password``, ``hash1`` and ``hash1b`` are always secret. With ``adopt=True`` a credential
     that already exists at Bandwidth is taken over (and set to this password) instead of
     failing as a duplicate.
@@ -25,6 +31,8 @@ class SipCredential(Resource, module="bandwidth", name="SipCredential"):
     domain: pulumi.Output[str | None]
     realm: pulumi.Output[str]
     http_voice_v2_app_id: pulumi.Output[str | None]
+    realm_id: pulumi.Output[str | None]
+    credential_id: pulumi.Output[str | None]
     composite_username: pulumi.Output[str]
     hash1: pulumi.Output[str]
     hash1b: pulumi.Output[str]
@@ -39,6 +47,7 @@ class SipCredential(Resource, module="bandwidth", name="SipCredential"):
         realm: pulumi.Input[str],
         domain: pulumi.Input[str] | None = None,
         http_voice_v2_app_id: pulumi.Input[str] | None = None,
+        realm_id: pulumi.Input[str] | None = None,
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -48,8 +57,10 @@ class SipCredential(Resource, module="bandwidth", name="SipCredential"):
             "realm": realm,
             "domain": domain,
             "http_voice_v2_app_id": http_voice_v2_app_id,
+            "realm_id": realm_id,
             "adopt": True if adopt else None,
             # Outputs computed by the provider; declared so the attributes exist.
+            "credential_id": None,
             "composite_username": None,
             "hash1": None,
             "hash1b": None,
@@ -61,3 +72,42 @@ class SipCredential(Resource, module="bandwidth", name="SipCredential"):
             props,
             pulumi.ResourceOptions.merge(opts, secret_outputs),
         )
+
+
+class SipRealm(Resource, module="bandwidth", name="SipRealm"):
+    """A SIP realm created through Bandwidth's realms API (the SIP Registrar flow).
+
+    ``fqdn`` is the realm name the credentials' hashes use, exactly as Bandwidth reports
+    it; pass it on: ``SipCredential(..., realm=office.fqdn, realm_id=office.realm_id)``.
+    Create waits until the realm is ACTIVE (``bandwidth:realmWaitSeconds``, default 300).
+    ``default=True`` makes it the account's default realm; Bandwidth cannot undo that, so
+    false or absent leaves the flag alone. A ``name`` change replaces the realm.
+    """
+
+    name: pulumi.Output[str]
+    description: pulumi.Output[str | None]
+    default: pulumi.Output[bool]
+    realm_id: pulumi.Output[str]
+    fqdn: pulumi.Output[str]
+    status: pulumi.Output[str]
+    sip_credential_count: pulumi.Output[int]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        name: pulumi.Input[str],
+        description: pulumi.Input[str] | None = None,
+        default: pulumi.Input[bool] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props: dict[str, Any] = {
+            "name": name,
+            "description": description,
+            "default": default,
+            "realm_id": None,
+            "fqdn": None,
+            "status": None,
+            "sip_credential_count": None,
+        }
+        super().__init__(SipRealmProvider(), resource_name, props, opts)

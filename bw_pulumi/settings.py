@@ -7,8 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from bw_pulumi.auth import Auth, BasicAuth, OAuthClientCredentials
-from bw_pulumi.client import DEFAULT_API_URL, DEFAULT_TOKEN_URL, ClientSettings
 from bw_pulumi.errors import ConfigurationError
+from bw_pulumi.transport import DEFAULT_API_URL, DEFAULT_TOKEN_URL, ClientSettings
 
 ConfigLookup = Callable[[str], object]
 
@@ -26,6 +26,28 @@ API_USERNAME = Setting("bandwidth:apiUsername", "BW_USERNAME")
 API_PASSWORD = Setting("bandwidth:apiPassword", "BW_PASSWORD")
 API_URL = Setting("bandwidth:apiUrl", "BW_API_URL")
 TOKEN_URL = Setting("bandwidth:tokenUrl", "BW_TOKEN_URL")
+REALM_WAIT_SECONDS = Setting("bandwidth:realmWaitSeconds", "BW_REALM_WAIT_SECONDS")
+DEFAULT_REALM_WAIT_SECONDS = 300.0
+
+
+def load_realm_wait_seconds(
+    config: ConfigLookup, environ: Mapping[str, str] | None = None
+) -> float:
+    """How long a realm create or delete may wait for Bandwidth to finish it."""
+    env = os.environ if environ is None else environ
+    raw = config(REALM_WAIT_SECONDS.config_key) or env.get(REALM_WAIT_SECONDS.env_var)
+    if raw is None or raw == "":
+        return DEFAULT_REALM_WAIT_SECONDS
+    try:
+        seconds = float(str(raw))
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 86_400:
+        raise ConfigurationError(
+            f"{REALM_WAIT_SECONDS.config_key} must be a positive number of seconds, at most"
+            f" 86400 (got {raw!r})"
+        )
+    return seconds
 
 
 def load_client_settings(
