@@ -8,8 +8,11 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
+from bw_pulumi import sdk_fixes
 from bw_pulumi.credential_ops import SECRET_OUTPUTS as CREDENTIAL_SECRET_OUTPUTS
 from bw_pulumi.provider import SipCredentialProvider, SipRealmProvider
+
+sdk_fixes.install()  # before any resource is declared: pulumi/pulumi#17803
 
 SECRET_OUTPUTS = list(CREDENTIAL_SECRET_OUTPUTS)
 
