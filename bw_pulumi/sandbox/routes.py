@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Final
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import control, xmlshapes
+from . import control, realm_routes, xmlshapes
 from .faults import Fault, FaultQueue
 from .models import RequestRecord, StoredCredential
 from .route_helpers import (
@@ -145,6 +145,8 @@ def accounts_route(state: SandboxState, request: Request, segments: Sequence[str
         return collection_route(state, request, account_id)
     if len(rest) == 2 and rest[0] == "sipcredentials" and rest[1]:
         return member_route(state, request, account_id, rest[1])
+    if rest[:1] == ["realms"]:
+        return realm_routes.route(state, request, account_id, rest[1:])
     return not_found_route()
 
 
