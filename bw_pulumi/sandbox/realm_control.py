@@ -50,9 +50,11 @@ def _dispatch(store: RealmStore, method: str, parts: list[str], body: object) ->
     oob = store.out_of_band
     if parts == ["realm-settings"]:
         return _settings(store, method, body)
-    if parts == ["api-realms"]:
+    if parts[0] != "api-realms" or not all(parts):
+        return None
+    if len(parts) == 1:
         return _realms(oob, method, body)
-    if len(parts) == 2 and parts[1]:
+    if len(parts) == 2:
         return _realm(oob, method, parts[1], body)
     if len(parts) == 3 and parts[2] == "credentials":
         return _credentials(oob, method, parts[1], body)

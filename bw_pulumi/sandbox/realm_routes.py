@@ -44,8 +44,9 @@ Handler = Callable[[], Reply]
 Routes = dict[str, tuple[str, Handler]]
 
 
-def route(state: SandboxState, request: Request, account_id: str, rest: Sequence[str]) -> Reply:
-    """``rest``: the path segments after ``/realms``."""
+def route(state: SandboxState, request: Request, rest: Sequence[str]) -> Reply:
+    """``rest``: the path segments after ``/realms`` (the account is already checked:
+    the sandbox serves one account)."""
     store = state.realm_api
     routes = _routes(store, request, list(rest))
     if routes is None:

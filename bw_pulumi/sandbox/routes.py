@@ -146,7 +146,7 @@ def accounts_route(state: SandboxState, request: Request, segments: Sequence[str
     if len(rest) == 2 and rest[0] == "sipcredentials" and rest[1]:
         return member_route(state, request, account_id, rest[1])
     if rest[:1] == ["realms"]:
-        return realm_routes.route(state, request, account_id, rest[1:])
+        return realm_routes.route(state, request, rest[1:])
     return not_found_route()
 
 
