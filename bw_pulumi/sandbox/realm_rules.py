@@ -29,8 +29,10 @@ Where the reference is silent, the sandbox chooses:
   Hash1/Hash1b, as the live API does.
 * Realm-scoped PUT: any ``UserName`` element (even empty) is 23030; ``RealmId`` absent
   or empty is 23031, a ``RealmId`` other than the path's is 23031 too (a credential
-  cannot move between realms). Hash1 is required; absent Hash1b/HttpVoiceV2AppId keep
-  their values and an empty ``<HttpVoiceV2AppId/>`` unlinks (as on account level).
+  cannot move between realms). ``Domain`` and ``Realm`` follow the create rules. Hash1
+  is required; absent Hash1b/HttpVoiceV2AppId keep their values and an empty
+  ``<HttpVoiceV2AppId/>`` unlinks (as on account level). A PUT of a credential that does
+  not exist is checked before its body's field rules (404/23025 first).
 """
 
 from __future__ import annotations
