@@ -26,3 +26,21 @@ def web(method: str, url: str, **kwargs: Any) -> requests.Response:
 def creds_url(sb: Sandbox, composite: str | None = None, account: str = ACCOUNT) -> str:
     url = f"{sb.base_url}/accounts/{account}/sipcredentials"
     return url if composite is None else f"{url}/{composite}"
+
+
+def realms_url(sb: Sandbox, *parts: str, account: str = ACCOUNT) -> str:
+    """``.../accounts/{account}/realms[/part...]`` of the realms API."""
+    return "/".join([f"{sb.base_url}/accounts/{account}/realms", *parts])
+
+
+class FakeClock:
+    """An injectable monotonic clock that moves only when told to."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds

@@ -43,10 +43,18 @@ Where the reference is silent, the sandbox chooses (and tests pin down):
   is sent and the fault stays queued.
 * ``stop()`` closes open keep-alive connections too; an idle connection is closed by
   the server after 30 s.
+* Realms API and realm-scoped credentials: see ``realms.py`` (choices and module map).
 """
 
 from .faults import Fault, FaultKind
 from .models import DEFAULT_REALM, AuthKind, RequestRecord, StoredCredential
+from .realm_models import (
+    RealmRecord,
+    RealmSettings,
+    RealmStatus,
+    StoredRealmCredential,
+    UsernameEchoCase,
+)
 from .rules import ApiError
 from .server import Sandbox, serve
 from .state import SandboxConfig
@@ -57,9 +65,14 @@ __all__ = [
     "AuthKind",
     "Fault",
     "FaultKind",
+    "RealmRecord",
+    "RealmSettings",
+    "RealmStatus",
     "RequestRecord",
     "Sandbox",
     "SandboxConfig",
     "StoredCredential",
+    "StoredRealmCredential",
+    "UsernameEchoCase",
     "serve",
 ]

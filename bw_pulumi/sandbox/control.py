@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from urllib.parse import unquote
 
+from . import realm_control
 from .faults import Fault, FaultQueue
 from .models import StoredCredential
 from .state import SandboxState
@@ -41,6 +42,8 @@ def _dispatch(state: SandboxState, faults: FaultQueue, request: Request, route: 
         return json_reply(200, {"ok": True})
     if route == "realms" and method in ("GET", "POST"):
         return _realms(state, request)
+    if route.startswith(realm_control.ROUTE_PREFIXES):
+        return realm_control.handle(state.realm_api, request, route, _json_body(request))
     return json_reply(404, {"error": f"no control route {method} {request.path}"})
 
 

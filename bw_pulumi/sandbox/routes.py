@@ -11,24 +11,28 @@ import time
 from collections.abc import Callable, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Final
-from urllib.parse import parse_qs, parse_qsl, unquote, urlencode, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import control, xmlshapes
+from . import control, realm_routes, xmlshapes
 from .faults import Fault, FaultQueue
 from .models import RequestRecord, StoredCredential
+from .route_helpers import (
+    ERROR_ROOT,
+    Paging,
+    method_not_allowed,
+    not_found_route,
+    require_xml,
+)
 from .rules import NONE_FOUND, NOT_FOUND, ApiError
 from .state import SandboxState
 from .wire import Reply, Request, basic_matches, json_reply, xml_reply
 
 API_PREFIX: Final = "/api"
 TOKEN_PATH: Final = "/api/v1/oauth2/token"  # noqa: S105 - a URL path, not a secret
-DEFAULT_PAGE_SIZE: Final = 500
 MAX_BODY_BYTES: Final = 1 << 20
-XML_MEDIA_TYPES: Final = frozenset({"application/xml", "text/xml"})
 FORM_MEDIA_TYPE: Final = "application/x-www-form-urlencoded"
 #: A connection idle (or stalled mid-request) this long is closed, freeing its thread.
 IDLE_TIMEOUT_SECONDS: Final = 30.0
-ERROR_ROOT: Final = "ErrorResponse"
 LIST_ROOT: Final = "SipCredentialsResponse"
 ONE_ROOT: Final = "SipCredentialResponse"
 
@@ -75,16 +79,7 @@ def dispatch_api(state: SandboxState, request: Request) -> Reply:
         return token_route(state, request)
     if segments[:1] == ["accounts"]:
         return accounts_route(state, request, segments[1:])
-    return _not_found_route()
-
-
-def _not_found_route() -> Reply:
-    return xml_reply(404, xmlshapes.error_document(ERROR_ROOT, "Resource not found"))
-
-
-def _method_not_allowed(allowed: str) -> Reply:
-    body = xmlshapes.error_document(ERROR_ROOT, "Method not allowed")
-    return xml_reply(405, body, ("Allow", allowed))
+    return not_found_route()
 
 
 # -- OAuth2 client-credentials grant ----------------------------------------------------
@@ -141,7 +136,7 @@ def accounts_route(state: SandboxState, request: Request, segments: Sequence[str
     if denied is not None:
         return denied
     if not segments or not segments[0]:
-        return _not_found_route()
+        return not_found_route()
     account_id, rest = segments[0], list(segments[1:])
     if not state.has_account(account_id):
         description = f"Access to account {account_id} is denied"
@@ -150,7 +145,9 @@ def accounts_route(state: SandboxState, request: Request, segments: Sequence[str
         return collection_route(state, request, account_id)
     if len(rest) == 2 and rest[0] == "sipcredentials" and rest[1]:
         return member_route(state, request, account_id, rest[1])
-    return _not_found_route()
+    if rest[:1] == ["realms"]:
+        return realm_routes.route(state, request, rest[1:])
+    return not_found_route()
 
 
 def collection_route(state: SandboxState, request: Request, account_id: str) -> Reply:
@@ -158,7 +155,7 @@ def collection_route(state: SandboxState, request: Request, account_id: str) -> 
         return list_route(state, request, account_id)
     if request.method == "POST":
         return create_route(state, request, account_id)
-    return _method_not_allowed("GET, POST")
+    return method_not_allowed("GET, POST")
 
 
 def member_route(state: SandboxState, request: Request, account_id: str, composite: str) -> Reply:
@@ -168,22 +165,14 @@ def member_route(state: SandboxState, request: Request, account_id: str, composi
         return update_route(state, request, account_id, composite)
     if request.method == "DELETE":
         return delete_route(state, account_id, composite)
-    return _method_not_allowed("GET, PUT, DELETE")
-
-
-def _require_xml(request: Request, root_tag: str) -> Reply | None:
-    """Bodies must be declared XML (the reference: all bodies are XML)."""
-    if request.media_type() in XML_MEDIA_TYPES:
-        return None
-    description = "Content-Type must be application/xml"
-    return xml_reply(415, xmlshapes.error_document(root_tag, description))
+    return method_not_allowed("GET, PUT, DELETE")
 
 
 # -- create -----------------------------------------------------------------------------
 
 
 def create_route(state: SandboxState, request: Request, account_id: str) -> Reply:
-    unsupported = _require_xml(request, LIST_ROOT)
+    unsupported = require_xml(request, LIST_ROOT)
     if unsupported is not None:
         return unsupported
     try:
@@ -198,35 +187,22 @@ def create_route(state: SandboxState, request: Request, account_id: str) -> Repl
 
 
 def list_route(state: SandboxState, request: Request, account_id: str) -> Reply:
-    params = parse_qsl(request.query, keep_blank_values=True)
-    given = dict(params)
-    if "page" not in given:
-        location = _page_url(request, params, "1", given.get("size", str(DEFAULT_PAGE_SIZE)))
-        return Reply(303, b"", None, (("Location", location),))
+    paging = Paging(request)
+    redirect = paging.first_page_redirect()
+    if redirect is not None:
+        return redirect
     try:
-        page = _positive_int(given, "page")
-        size = _positive_int(given, "size", DEFAULT_PAGE_SIZE)
+        page, size = paging.page_and_size()
     except ValueError as error:
         return xml_reply(400, xmlshapes.error_document(LIST_ROOT, str(error)))
     everything = state.list_credentials(account_id)
     if not everything:
         body = xmlshapes.error_document(LIST_ROOT, "No SipCredentials found", NONE_FOUND)
         return xml_reply(404, body)
-    matching = _filter(everything, given)
+    matching = _filter(everything, paging.given)
     start = (page - 1) * size
-    links = [("first", _page_url(request, params, "1", str(size)))]
-    if start + size < len(matching):
-        links.append(("next", _page_url(request, params, str(page + 1), str(size))))
+    links = paging.links(page, size, len(matching))
     return xml_reply(200, xmlshapes.list_response(matching[start : start + size], links))
-
-
-def _positive_int(given: dict[str, str], name: str, default: int | None = None) -> int:
-    raw = given.get(name)
-    if raw is None and default is not None:
-        return default
-    if raw is None or not raw.isdecimal() or int(raw) < 1:
-        raise ValueError(f"{name} must be a positive integer")
-    return int(raw)
 
 
 def _filter(credentials: list[StoredCredential], given: dict[str, str]) -> list[StoredCredential]:
@@ -238,13 +214,6 @@ def _filter(credentials: list[StoredCredential], given: dict[str, str]) -> list[
         for c in credentials
         if user_fragment in c.user_name.lower() and domain_fragment in (c.domain or "").lower()
     ]
-
-
-def _page_url(request: Request, params: list[tuple[str, str]], page: str, size: str) -> str:
-    """Absolute URL of the same listing with ``page``/``size`` (other params kept)."""
-    kept = [(k, v) for k, v in params if k not in ("page", "size")]
-    query = urlencode([*kept, ("page", page), ("size", size)])
-    return f"http://{request.host}{request.path}?{query}"
 
 
 # -- one credential -----------------------------------------------------------------------
@@ -264,7 +233,7 @@ def get_route(state: SandboxState, account_id: str, composite: str) -> Reply:
 
 
 def update_route(state: SandboxState, request: Request, account_id: str, composite: str) -> Reply:
-    unsupported = _require_xml(request, ONE_ROOT)
+    unsupported = require_xml(request, ONE_ROOT)
     if unsupported is not None:
         return unsupported
     try:
@@ -405,7 +374,7 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             return self._guarded(lambda: control.handle(sandbox.state, sandbox.faults, request))
         if api:
             return self._guarded(lambda: handle_api(sandbox.state, sandbox.faults, request))
-        return _not_found_route()
+        return not_found_route()
 
     def _guarded(self, route: Callable[[], Reply]) -> Reply:
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
@@ -12,6 +13,13 @@ from typing import Final
 
 from .faults import Fault, FaultQueue
 from .models import DEFAULT_REALM, RequestRecord, StoredCredential
+from .realm_models import (
+    RealmRecord,
+    RealmSettings,
+    RealmStatus,
+    StoredRealmCredential,
+    UsernameEchoCase,
+)
 from .routes import API_PREFIX, TOKEN_PATH, SandboxHTTPServer, SandboxHTTPServerV6
 from .state import (
     DEFAULT_ACCOUNT_ID,
@@ -41,7 +49,10 @@ class Sandbox:
         client_id: str = DEFAULT_CLIENT_ID,
         client_secret: str = DEFAULT_CLIENT_SECRET,
         token_ttl_seconds: int = DEFAULT_TOKEN_TTL_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``clock`` (seconds, monotonic) drives token expiry and the realms API's timing
+        (activation, deletion, read lag): tests inject one instead of sleeping."""
         self.config = SandboxConfig(
             account_id=account_id,
             realms=(realms,) if isinstance(realms, str) else tuple(realms),
@@ -51,7 +62,7 @@ class Sandbox:
             client_secret=client_secret,
             token_ttl_seconds=token_ttl_seconds,
         )
-        self.state = SandboxState(self.config)
+        self.state = SandboxState(self.config, clock)
         self.faults = FaultQueue()
         self._server: SandboxHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -163,6 +174,96 @@ class Sandbox:
     def pending_faults(self) -> list[Fault]:
         return self.faults.pending()
 
+    # -- realms API and realm-scoped credentials (see realms.py) ------------------------
+    # "api_realms" are the realms of the realms API; ``realms`` above are the configured
+    # Network Bridge realm FQDNs of account-level credentials.
+
+    def api_realms(self) -> list[RealmRecord]:
+        """Every realm that still exists, by id, with its current status."""
+        return self.state.realm_api.out_of_band.realms()
+
+    def api_realm(self, reference: str) -> RealmRecord | None:
+        """One realm by id or short name (case-insensitive); None when there is none."""
+        return self.state.realm_api.out_of_band.realm(reference)
+
+    def realm_credentials(self, realm_id: str) -> list[StoredRealmCredential]:
+        """The realm's credentials as stored now (never lagged), by id; ``KeyError``
+        for an unknown realm."""
+        return self.state.realm_api.out_of_band.credentials(realm_id)
+
+    def add_realm_out_of_band(
+        self, name: str, *, description: str | None = None, default: bool = False
+    ) -> RealmRecord:
+        """A realm that is ACTIVE at once (name rules apply; the account's first realm
+        becomes the default). Not counted in :attr:`writes`."""
+        return self.state.realm_api.out_of_band.add_realm(name, description, default)
+
+    def set_realm_description_out_of_band(self, reference: str, description: str | None) -> None:
+        self.state.realm_api.out_of_band.set_description(reference, description)
+
+    def make_default_realm_out_of_band(self, reference: str) -> None:
+        self.state.realm_api.out_of_band.make_default(reference)
+
+    def pin_realm_status_out_of_band(self, reference: str, status: RealmStatus | None) -> None:
+        """Report ``status`` (e.g. DELETE_FAILED) whatever the timing says; None unpins."""
+        self.state.realm_api.out_of_band.pin_status(reference, status)
+
+    def delete_realm_out_of_band(self, reference: str) -> bool:
+        """Remove a realm and its credentials at once, ignoring 33006/12666 (cleanup)."""
+        return self.state.realm_api.out_of_band.delete_realm(reference)
+
+    def add_realm_credential_out_of_band(
+        self,
+        realm_id: str,
+        user_name: str,
+        hash1: str,
+        hash1b: str,
+        http_voice_v2_app_id: str | None = None,
+    ) -> StoredRealmCredential:
+        return self.state.realm_api.out_of_band.add_credential(
+            realm_id, user_name, hash1, hash1b, http_voice_v2_app_id
+        )
+
+    def put_realm_credential_out_of_band(
+        self, credential: StoredRealmCredential
+    ) -> StoredRealmCredential:
+        """Overwrite an existing credential (matched by ``realm_id`` and ``id``), e.g.
+        ``dataclasses.replace(stored, hash1=...)`` to tamper with its hashes."""
+        return self.state.realm_api.out_of_band.put_credential(credential)
+
+    def delete_realm_credential_out_of_band(self, realm_id: str, credential_id: str) -> bool:
+        return self.state.realm_api.out_of_band.delete_credential(realm_id, credential_id)
+
+    @property
+    def realm_settings(self) -> RealmSettings:
+        return self.state.realm_api.settings
+
+    def set_realm_timing(
+        self, *, activation_seconds: float | None = None, deletion_seconds: float | None = None
+    ) -> None:
+        """Delays for realms created / deleted from now on (the ones given change)."""
+        changes = {"activation_seconds": activation_seconds, "deletion_seconds": deletion_seconds}
+        self.state.realm_api.configure(**{k: v for k, v in changes.items() if v is not None})
+
+    def fail_next_realm_creations(self, count: int = 1) -> None:
+        """The next ``count`` realm creates answer 201 CREATE_PENDING, then turn
+        CREATE_FAILED instead of ACTIVE (replaces a count still pending)."""
+        self.state.realm_api.configure(failing_realm_creations=count)
+
+    def set_read_lag(self, seconds: float) -> None:
+        """For ``seconds`` after each later create/update of a realm-scoped credential,
+        its GET and list pages answer the state before that write."""
+        self.state.realm_api.configure(read_lag_seconds=seconds)
+
+    def set_sip_credentials_enabled(self, enabled: bool) -> None:
+        """False: every realm and realm-scoped route answers 403 with 33004."""
+        self.state.realm_api.configure(sip_credentials_enabled=enabled)
+
+    def set_username_echo_case(self, mode: UsernameEchoCase) -> None:
+        """``upper``/``lower``/``swapcase``: realm-scoped creates store and echo the
+        UserName in that case; ``as_sent`` (default) restores normal behaviour."""
+        self.state.realm_api.configure(username_echo_case=mode)
+
     # -- observation ----------------------------------------------------------------------
 
     @property
@@ -180,7 +281,8 @@ class Sandbox:
         return self.state.token_grants
 
     def reset(self) -> None:
-        """Clear credentials, faults, logs, tokens and run-time realms; keep the config."""
+        """Clear credentials, faults, logs, tokens, run-time realms, the realms API's
+        realms and credentials and its settings; keep the config."""
         self.state.reset()
         self.faults.clear()
 

@@ -12,6 +12,7 @@ from typing import Final
 
 from . import rules
 from .models import DEFAULT_REALM, RequestRecord, StoredCredential, credential_key
+from .realms import RealmStore
 
 # Well-known sandbox-only credentials (the CLI prints them); never real secrets.
 DEFAULT_ACCOUNT_ID: Final = "9900000"
@@ -69,11 +70,15 @@ class SandboxState:
         self._requests: deque[RequestRecord] = deque(maxlen=REQUEST_LOG_LIMIT)
         self._writes = 0
         self._token_grants = 0
+        #: The realms API and realm-scoped credentials (see ``realms.py``).
+        self.realm_api = RealmStore(config.account_id, self._lock, clock, self._count_write)
         self.reset()
 
     def reset(self) -> None:
-        """Forget credentials, tokens, logs and realms added at run time."""
+        """Forget credentials, tokens, logs, realms added at run time, realms of the
+        realms API with their credentials, and realm settings."""
         with self._lock:
+            self.realm_api.reset()
             self._accounts = {self.config.account_id: {}}
             self._realms = _dedupe(self.config.realms)
             self._tokens.clear()
@@ -160,6 +165,10 @@ class SandboxState:
             stored = self._accounts[self.config.account_id]
             return stored.pop(credential_key(composite), None) is not None
 
+    def _count_write(self) -> None:
+        with self._lock:
+            self._writes += 1
+
     # -- OAuth2 tokens ---------------------------------------------------------------
 
     def issue_token(self) -> str:
@@ -211,6 +220,7 @@ class SandboxState:
             return {
                 "accounts": accounts,
                 "realms": list(self._realms),
+                **self.realm_api.snapshot(),
                 "writes": self._writes,
                 "token_requests": self._token_grants,
                 "requests": [r.to_json() for r in self._requests],
