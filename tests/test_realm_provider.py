@@ -231,7 +231,7 @@ def test_a_username_echoed_in_another_case_is_an_error_and_is_removed(world: Wor
 def test_an_inactive_realm_refuses_credentials_with_a_hint(world: World) -> None:
     realm = world.realm()
     world.sandbox.pin_realm_status_out_of_band(realm["realm_id"], "DELETE_PENDING")
-    with pytest.raises(BandwidthApiError, match="23022.*not ACTIVE"):
+    with pytest.raises(BandwidthApiError, match=r"23022.*not ACTIVE"):
         world.credentials.create(world.credential_inputs(realm))
 
 
