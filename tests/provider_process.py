@@ -15,9 +15,10 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import proto, rpc
 from pulumi.runtime.proto import provider_pb2_grpc
 
-from bw_pulumi import SipCredentialProvider
+from bw_pulumi import SipCredentialProvider, SipRealmProvider
 
 TYPE_TOKEN = "pulumi-python:dynamic/bandwidth:SipCredential"
+REALM = "realm"  # ``kind`` of a call served by SipRealmProvider
 CALL_TIMEOUT_SECONDS = 60
 PROVIDER_KEY = "__provider"
 
@@ -40,6 +41,7 @@ class ProviderProcess:
     def __init__(self, env: dict[str, str] | None = None) -> None:
         self._env = {**os.environ, "PULUMI_PROJECT": "bw-pulumi", **(env or {})}
         self.provider_blob = serialize_provider(SipCredentialProvider())
+        self.realm_provider_blob = serialize_provider(SipRealmProvider())
         self._process: subprocess.Popen[bytes] | None = None
         self._channel: grpc.Channel | None = None
         self.stub: Any = None
@@ -85,8 +87,9 @@ class ProviderProcess:
                 self._process.kill()
                 self._process.communicate()
 
-    def with_provider(self, props: dict[str, Any]) -> dict[str, Any]:
-        return {**props, PROVIDER_KEY: self.provider_blob}
+    def with_provider(self, props: dict[str, Any], kind: str = "") -> dict[str, Any]:
+        blob = self.realm_provider_blob if kind == REALM else self.provider_blob
+        return {**props, PROVIDER_KEY: blob}
 
     def configure(self, config: dict[str, str]) -> None:
         self.stub.Configure(
@@ -94,12 +97,12 @@ class ProviderProcess:
             timeout=CALL_TIMEOUT_SECONDS,
         )
 
-    def check(self, name: str, olds: dict[str, Any], news: dict[str, Any]) -> Any:
+    def check(self, name: str, olds: dict[str, Any], news: dict[str, Any], kind: str = "") -> Any:
         return self.stub.Check(
             proto.CheckRequest(
                 urn=urn(name),
-                olds=encode(self.with_provider(olds) if olds else {}),
-                news=encode(self.with_provider(news)),
+                olds=encode(self.with_provider(olds, kind) if olds else {}),
+                news=encode(self.with_provider(news, kind)),
             ),
             timeout=CALL_TIMEOUT_SECONDS,
         )
@@ -115,16 +118,21 @@ class ProviderProcess:
             timeout=CALL_TIMEOUT_SECONDS,
         )
 
-    def create(self, name: str, props: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    def create(
+        self, name: str, props: dict[str, Any], kind: str = ""
+    ) -> tuple[str, dict[str, Any]]:
         reply = self.stub.Create(
-            proto.CreateRequest(urn=urn(name), properties=encode(self.with_provider(props))),
+            proto.CreateRequest(urn=urn(name), properties=encode(self.with_provider(props, kind))),
             timeout=CALL_TIMEOUT_SECONDS,
         )
         return reply.id, decode(reply.properties)
 
-    def read(self, name: str, id_: str, props: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    def read(
+        self, name: str, id_: str, props: dict[str, Any], kind: str = ""
+    ) -> tuple[str, dict[str, Any]]:
+        props = self.with_provider(props, kind)
         reply = self.stub.Read(
-            proto.ReadRequest(id=id_, urn=urn(name), properties=encode(self.with_provider(props))),
+            proto.ReadRequest(id=id_, urn=urn(name), properties=encode(props)),
             timeout=CALL_TIMEOUT_SECONDS,
         )
         return reply.id, decode(reply.properties)
@@ -143,10 +151,10 @@ class ProviderProcess:
         )
         return decode(reply.properties)
 
-    def delete(self, name: str, id_: str, props: dict[str, Any]) -> None:
+    def delete(self, name: str, id_: str, props: dict[str, Any], kind: str = "") -> None:
         self.stub.Delete(
             proto.DeleteRequest(
-                id=id_, urn=urn(name), properties=encode(self.with_provider(props))
+                id=id_, urn=urn(name), properties=encode(self.with_provider(props, kind))
             ),
             timeout=CALL_TIMEOUT_SECONDS,
         )
