@@ -208,3 +208,26 @@ def test_destroy_deletes_credentials_first_and_the_realm_last(
     assert deletes[3].endswith(f"/realms/{realm.id}")
     assert [realm.name for realm in sandbox.api_realms()] == ["main"]
     assert stack.resources() == {}
+
+
+def test_the_registrar_example_deploys(
+    sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """examples/registrar as a user runs it: a realm, three phones, the FQDN exported."""
+    example = Path(__file__).resolve().parent.parent / "examples" / "registrar"
+    stack = PulumiStack(tmp_path_factory.mktemp("example"), example, "bw-registrar-example")
+    stack.run("stack", "init", "dev")
+    stack.set_config("bandwidth:accountId", sandbox.account_id)
+    stack.set_config("bandwidth:apiUsername", sandbox.config.basic_username)
+    stack.set_config("bandwidth:apiPassword", sandbox.config.basic_password, secret=True)
+    stack.set_config("bandwidth:apiUrl", sandbox.base_url)
+    stack.set_config("realmName", "branch")
+    stack.set_config("phonePassword", "example-phone-password", secret=True)
+    stack.run("up", "--yes", "--skip-preview")
+    outputs = json.loads(stack.run("stack", "output", "--json").stdout)
+    [realm] = [r for r in sandbox.api_realms() if r.name == "branch"]
+    assert outputs["realm_fqdn"] == realm.fqdn
+    assert outputs["sip_usernames"] == ["ext100", "ext101", "ext102"]
+    assert len(sandbox.realm_credentials(realm.id)) == 3
+    stack.run("destroy", "--yes", "--skip-preview")
+    assert [r.name for r in sandbox.api_realms()] == ["main"]
