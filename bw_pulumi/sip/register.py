@@ -176,14 +176,14 @@ def check_registration(
     try:
         transport = open_transport(endpoint, timeout)
     except UnreachableError as error:
-        return CheckResult(Outcome.NO_ANSWER, f"{endpoint}: {error}")
+        return CheckResult(Outcome.NO_ANSWER, str(error))
     session = _Session(transport, endpoint, identity, deadline, clock)
     try:
         return _register_and_unregister(session)
     except _Timeout:
         return CheckResult(Outcome.NO_ANSWER, _silence(endpoint, timeout, session.ignored))
     except UnreachableError as error:
-        return CheckResult(Outcome.NO_ANSWER, f"{endpoint}: {error}")
+        return CheckResult(Outcome.NO_ANSWER, str(error))
     finally:
         transport.close()
 
