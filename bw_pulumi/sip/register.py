@@ -211,7 +211,9 @@ def _register_and_unregister(session: _Session) -> CheckResult:
             Outcome.REJECTED, _rejection(answered, challenge, session), answered.status
         )
     unregistered = _unregister(session, challenge, nonce_count + 1)
-    return CheckResult(Outcome.AUTHENTICATED, f"{answered.summary}; {unregistered}", 200)
+    return CheckResult(
+        Outcome.AUTHENTICATED, f"{answered.summary}; {unregistered}", answered.status
+    )
 
 
 def _answer_challenges(
