@@ -286,7 +286,7 @@ class CredentialOperations:
             api.create_credential(wanted)
         elif existing != wanted:
             api.update_credential(wanted)
-        _log.info("adopted existing SIP credential %s", wanted.composite_username)
+        _log.warning("adopted existing SIP credential %s", wanted.composite_username)
 
     # -- realm-scoped helpers -----------------------------------------------------------------
 
@@ -319,7 +319,7 @@ class CredentialOperations:
         if existing is None or existing.id is None:
             return realms.create_credential(realm_id, wanted)
         realms.update_credential(realm_id, existing.id, wanted)
-        _log.info("adopted existing SIP credential %s in realm %s", wanted.user_name, realm_id)
+        _log.warning("adopted existing SIP credential %s in realm %s", wanted.user_name, realm_id)
         return existing
 
     def _read_in_realm(self, id_: str, realm_id: str, credential_id: str, props: Props) -> Found:

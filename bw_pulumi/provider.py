@@ -28,8 +28,14 @@ from pulumi.dynamic import (
 from bw_pulumi.client import BandwidthClient
 from bw_pulumi.credential_ops import CredentialOperations, DesiredCredential
 from bw_pulumi.lifecycle import Checked, Found, Plan
+from bw_pulumi.logs import configure_logging
 from bw_pulumi.realm_ops import RealmOperations, Waiting
-from bw_pulumi.settings import ConfigLookup, load_client_settings, load_realm_wait_seconds
+from bw_pulumi.settings import (
+    ConfigLookup,
+    load_client_settings,
+    load_log_level,
+    load_realm_wait_seconds,
+)
 
 __all__ = ["DesiredCredential", "SipCredentialProvider", "SipRealmProvider"]
 
@@ -52,6 +58,7 @@ class _ConfiguredProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         self._config = req.config.get
+        configure_logging(load_log_level(self._config))
 
     def _api(self) -> BandwidthClient:
         with self._lock:

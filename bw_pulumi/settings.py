@@ -112,3 +112,13 @@ def _missing_auth_message(value: Lookup) -> str:
     if bool(value(API_USERNAME)) != bool(value(API_PASSWORD)):
         message += "; only one of the API username and password is set"
     return message
+
+
+LOG_LEVEL = Setting("bandwidth:logLevel", "BW_PULUMI_LOG_LEVEL")
+
+
+def load_log_level(config: ConfigLookup, environ: Mapping[str, str] | None = None) -> str | None:
+    """``warning`` (the default), ``info`` or ``debug``: see :mod:`bw_pulumi.logs`."""
+    env = os.environ if environ is None else environ
+    found = config(LOG_LEVEL.config_key) or env.get(LOG_LEVEL.env_var)
+    return None if found is None or found == "" else str(found)

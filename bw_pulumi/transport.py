@@ -216,7 +216,7 @@ class Transport:
                     f"{method} {_path(url)}: no response from Bandwidth after {attempt}"
                     f" attempt(s) ({failure}); check the API URL and the network"
                 )
-            _log.info(
+            _log.warning(
                 "%s %s: %s; retrying in %.1f s (attempt %d of %d)",
                 method,
                 _path(url),

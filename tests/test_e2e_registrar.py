@@ -15,7 +15,7 @@ import pytest
 from pulumi_stack import PulumiStack
 
 from bw_pulumi import compute_hashes
-from bw_pulumi.sandbox import Sandbox
+from bw_pulumi.sandbox import Fault, Sandbox
 
 pytestmark = pytest.mark.e2e
 
@@ -171,6 +171,16 @@ def test_out_of_band_deletion_is_dropped_on_refresh_and_recreated(
     assert now["ext102"][1:] == expected_hashes(sandbox, "ext102", "pw_102")
     assert stack.resources()["ext102"]["id"] == f"{realm.id}/{now['ext102'][0]}"
     stack.run("preview", "--expect-no-changes")
+
+
+def test_a_rate_limited_up_shows_its_retry(stack: PulumiStack, sandbox: Sandbox) -> None:
+    specs = [EXT100, {**EXT101, "username": "ext111"}, EXT102]  # ext100 back to pw_100
+    declare(stack, *specs)
+    sandbox.inject(Fault("status", status=429, retry_after="1", method="PUT"))
+    result = stack.run("up", "--yes", "--skip-preview")
+    assert "bw-pulumi: PUT /api/accounts/" in result.stdout
+    assert "HTTP 429; retrying in 1.0 s (attempt 2 of 5)" in result.stdout
+    assert held(sandbox)["ext100"][1:] == expected_hashes(sandbox, "ext100", "pw_100")
 
 
 def test_state_and_output_hold_no_secret_in_plain_text(
