@@ -110,10 +110,15 @@ class BridgeEndpoint:
     sip_auth_password: str = field(repr=False)
 
     def __post_init__(self) -> None:
-        validate_realm(self.realm)
-        parse_port(self.port)
-        validate_sip_auth_username(self.sip_auth_username)
+        validate_endpoint(self.realm, self.port, self.sip_auth_username)
         validate_password(self.sip_auth_password)
+
+
+def validate_endpoint(realm: str, port: object, sip_auth_username: str) -> None:
+    """Everything about an endpoint but the password (checked before asking for it)."""
+    validate_realm(realm)
+    parse_port(port)
+    validate_sip_auth_username(sip_auth_username)
 
 
 def endpoint_from_outputs(outputs: Mapping[str, object]) -> BridgeEndpoint:
