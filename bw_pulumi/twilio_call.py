@@ -112,7 +112,11 @@ def _rest_error(error: TwilioRestException, secrets: tuple[str, ...]) -> TwilioC
     status = int(error.status)
     # Without a JSON body the library sets the code to the HTTP status: no Twilio code then.
     code = int(error.code) if error.code is not None and error.code != status else None
-    message = str(error.msg or "").removeprefix(_LIBRARY_PREFIX) or "no message"
+    message = str(error.msg or "")
+    # The library's prefix alone means the body held no Twilio message (a proxy's page, say).
+    if message in ("", _LIBRARY_PREFIX.rstrip(": ")):
+        message = "no error details in the response"
+    message = message.removeprefix(_LIBRARY_PREFIX)
     return _error(status, code, scrub(message, secrets))
 
 

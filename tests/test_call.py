@@ -179,7 +179,9 @@ def test_a_5xx_without_a_twilio_body_has_no_error_code(fake: FakeTwilio) -> None
     result = run_call(fake, call_args())
     assert result.returncode == 1
     line = one_error_line(result)
-    assert line.startswith("bw-pulumi call: Twilio failed: HTTP 503: ")
+    assert line.startswith(
+        "bw-pulumi call: Twilio failed: HTTP 503: no error details in the response (the call"
+    )
     assert "error 503" not in line
     assert "more info" not in line
 
