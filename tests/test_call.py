@@ -143,6 +143,13 @@ def test_an_api_key_pair_authenticates_for_the_account(fake: FakeTwilio) -> None
     assert request.path == f"/2010-04-01/Accounts/{ACCOUNT_SID}/Calls.json"
 
 
+def test_twilio_region_and_edge_do_not_redirect_a_given_api_url(fake: FakeTwilio) -> None:
+    env = {"TWILIO_REGION": "ie1", "TWILIO_EDGE": "dublin"}
+    result = run_call(fake, call_args(), env=env)
+    assert result.returncode == 0, result.stderr
+    assert len(fake.requests) == 1
+
+
 def test_a_twilio_4xx_shows_code_message_and_link(fake: FakeTwilio) -> None:
     unverified = "The source phone number provided, +15550001111, is not yet verified"
     fake.answer_error(400, 21210, f"{unverified} for your account.")
