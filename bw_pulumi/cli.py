@@ -1,4 +1,5 @@
-"""``bw-pulumi``: compute digest hashes, or run the local Bandwidth sandbox.
+"""``bw-pulumi``: compute digest hashes, check credentials at a registrar, place a Network
+Bridge call through Twilio, or run the local Bandwidth sandbox.
 
 The SIP password is read from standard input (or a no-echo prompt on a terminal), never from
 the command line, where any user of the machine could read it in the process list.
