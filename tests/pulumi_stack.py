@@ -17,7 +17,13 @@ TIMEOUT_SECONDS = 600
 class PulumiStack:
     """A local file backend, a passphrase secrets provider, update checks off."""
 
-    def __init__(self, workdir: Path, program: Path, project: str = "bw-e2e") -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        program: Path,
+        project: str = "bw-e2e",
+        passphrase: str = "e2e-passphrase",  # noqa: S107 (sandbox-only)
+    ) -> None:
         cli = shutil.which("pulumi")
         if cli is None:
             raise RuntimeError(
@@ -39,7 +45,7 @@ class PulumiStack:
             **os.environ,
             "PULUMI_HOME": str(workdir / "pulumi-home"),
             "PULUMI_BACKEND_URL": f"file://{workdir / 'state'}",
-            "PULUMI_CONFIG_PASSPHRASE": "e2e-passphrase",
+            "PULUMI_CONFIG_PASSPHRASE": passphrase,
             "PULUMI_SKIP_UPDATE_CHECK": "true",
             "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
             "PULUMI_SKIP_CONFIRMATIONS": "true",
