@@ -40,6 +40,7 @@ from bw_pulumi.domain import (
     validate_username,
 )
 from bw_pulumi.errors import BandwidthApiError
+from bw_pulumi.hook_errors import short_errors
 from bw_pulumi.models import Credential
 from bw_pulumi.settings import ConfigLookup, load_client_settings
 
@@ -136,11 +137,13 @@ class SipCredentialProvider(ResourceProvider):
 
     # -- Pulumi hooks ------------------------------------------------------------------------------
 
+    @short_errors("SIP credential")
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate without any API call; unknown values (preview) pass through."""
         inputs = {key: news[key] for key in INPUTS if news.get(key) not in (None, "")}
         return CheckResult(inputs, list(_check_failures(inputs)))
 
+    @short_errors("SIP credential")
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Pure comparison of the state (as last created or refreshed) with the desired inputs."""
         changed = [key for key in COMPARED_INPUTS if olds.get(key) != news.get(key)]
@@ -156,6 +159,7 @@ class SipCredentialProvider(ResourceProvider):
             delete_before_replace=bool(replaces) and _same_key(olds, news),
         )
 
+    @short_errors("SIP credential")
     def create(self, props: dict[str, Any]) -> CreateResult:
         desired = DesiredCredential.from_props(props)
         wanted = desired.to_api()
@@ -172,6 +176,7 @@ class SipCredentialProvider(ResourceProvider):
             self._take_over(api, wanted)
         return CreateResult(desired.hashes.composite_username, desired.outputs())
 
+    @short_errors("SIP credential")
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Live values; an empty id tells the engine the credential is gone."""
         live = self._api().get_credential(id_)
@@ -180,6 +185,7 @@ class SipCredentialProvider(ResourceProvider):
         known = {key: props[key] for key in ("password", ADOPT) if props.get(key) is not None}
         return ReadResult(id_, {**known, **_live_outputs(live, props.get("realm"))})
 
+    @short_errors("SIP credential")
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         desired = DesiredCredential.from_props(news)
         wanted = desired.to_api()
@@ -192,6 +198,7 @@ class SipCredentialProvider(ResourceProvider):
             api.create_credential(wanted)  # deleted out of band since the last refresh
         return UpdateResult(desired.outputs())
 
+    @short_errors("SIP credential")
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
         self._api().delete_credential(id_)
 
