@@ -10,6 +10,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from bw_pulumi.sandbox import Sandbox
+
 REPO = Path(__file__).resolve().parent.parent
 TIMEOUT_SECONDS = 600
 
@@ -85,6 +87,27 @@ class PulumiStack:
             if resource["type"].endswith("bandwidth:SipCredential"):
                 found[resource["urn"].rsplit("::", 1)[1]] = resource
         return found
+
+
+#: Provider settings that are secrets; the README sets them with `--secret`.
+SECRET_SETTINGS = frozenset({"clientSecret", "apiPassword"})
+
+
+def configure_provider(stack: PulumiStack, sandbox: Sandbox, **overrides: str) -> None:
+    """The provider settings as the README tells users to set them, for ``sandbox``.
+
+    ``overrides`` replace settings by their name after ``bandwidth:`` (``clientSecret=...``).
+    """
+    settings = {
+        "accountId": sandbox.account_id,
+        "clientId": sandbox.config.client_id,
+        "clientSecret": sandbox.config.client_secret,
+        "apiUrl": sandbox.base_url,
+        "tokenUrl": sandbox.token_url,
+        **overrides,
+    }
+    for key, value in settings.items():
+        stack.set_config(f"bandwidth:{key}", value, secret=key in SECRET_SETTINGS)
 
 
 def run_bounded(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pulumi_stack import PulumiStack
+from pulumi_stack import PulumiStack, configure_provider
 
 from bw_pulumi import compute_hashes
 from bw_pulumi.sandbox import Sandbox, StoredCredential
@@ -54,7 +54,7 @@ class Fixture:
 
     def configure(self, stack: PulumiStack, sandbox: Sandbox) -> None:
         """Stack config as the fixture's stack had it, pointed at ``sandbox``."""
-        configure_for_sandbox(stack, sandbox)
+        configure_provider(stack, sandbox)
         stack.set_config("resources", json.dumps(self.resources))
         for key, value in self.secrets.items():
             stack.set_config(key, value, secret=True)
@@ -63,15 +63,6 @@ class Fixture:
         """Put into ``sandbox`` what the fixture's stack holds at Bandwidth."""
         for spec in self.resources:
             SEEDERS[spec["kind"]](sandbox, spec["args"], self.secrets)
-
-
-def configure_for_sandbox(stack: PulumiStack, sandbox: Sandbox) -> None:
-    """The provider settings of the README, with the sandbox's URLs and credentials."""
-    stack.set_config("bandwidth:accountId", sandbox.account_id)
-    stack.set_config("bandwidth:clientId", sandbox.config.client_id)
-    stack.set_config("bandwidth:clientSecret", sandbox.config.client_secret, secret=True)
-    stack.set_config("bandwidth:apiUrl", sandbox.base_url)
-    stack.set_config("bandwidth:tokenUrl", sandbox.token_url)
 
 
 def seed_sip_credential(sandbox: Sandbox, args: dict[str, Any], secrets: dict[str, str]) -> None:
