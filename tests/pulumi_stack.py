@@ -72,9 +72,12 @@ class PulumiStack:
         return result
 
     def set_config(self, key: str, value: str, *, secret: bool = False) -> None:
-        """The value goes through stdin, never argv."""
-        flags = ["--secret"] if secret else ["--plaintext"]
-        self.run("config", "set", *flags, key, stdin=value)
+        """As the README tells users: a secret with ``--secret`` through stdin (never argv),
+        any other value as a plain ``pulumi config set KEY VALUE``."""
+        if secret:
+            self.run("config", "set", "--secret", key, stdin=value)
+        else:
+            self.run("config", "set", key, value)
 
     def export(self) -> dict[str, Any]:
         exported: dict[str, Any] = json.loads(self.run("stack", "export").stdout)
@@ -93,21 +96,23 @@ class PulumiStack:
 SECRET_SETTINGS = frozenset({"clientSecret", "apiPassword"})
 
 
-def configure_provider(stack: PulumiStack, sandbox: Sandbox, **overrides: str) -> None:
+def configure_provider(stack: PulumiStack, sandbox: Sandbox, **overrides: str | None) -> None:
     """The provider settings as the README tells users to set them, for ``sandbox``.
 
-    ``overrides`` replace settings by their name after ``bandwidth:`` (``clientSecret=...``).
+    ``overrides`` replace settings by their name after ``bandwidth:`` (``clientSecret=...``);
+    None leaves a setting out.
     """
     settings = {
         "accountId": sandbox.account_id,
         "clientId": sandbox.config.client_id,
         "clientSecret": sandbox.config.client_secret,
         "apiUrl": sandbox.base_url,
-        "tokenUrl": sandbox.token_url,
+        "oauthUrl": sandbox.token_url,
         **overrides,
     }
     for key, value in settings.items():
-        stack.set_config(f"bandwidth:{key}", value, secret=key in SECRET_SETTINGS)
+        if value is not None:
+            stack.set_config(f"bandwidth:{key}", value, secret=key in SECRET_SETTINGS)
 
 
 def run_bounded(

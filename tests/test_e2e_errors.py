@@ -102,7 +102,7 @@ def test_duplicate_without_adopt(stack: PulumiStack, sandbox: Sandbox) -> None:
 
 def test_unreachable_api(stack: PulumiStack, sandbox: Sandbox, closed_port: int) -> None:
     nowhere = f"http://127.0.0.1:{closed_port}/api"
-    configure_provider(stack, sandbox, apiUrl=nowhere, tokenUrl=f"{nowhere}/v1/oauth2/token")
+    configure_provider(stack, sandbox, apiUrl=nowhere, oauthUrl=f"{nowhere}/v1/oauth2/token")
     output = failed_up(stack)
     message = assert_short(diagnostic(output, "alpha"))
     assert re.fullmatch(

@@ -26,7 +26,7 @@ def oauth_config(sandbox: Sandbox) -> dict[str, str]:
         "bandwidth:clientId": sandbox.config.client_id,
         "bandwidth:clientSecret": sandbox.config.client_secret,
         "bandwidth:apiUrl": sandbox.base_url,
-        "bandwidth:tokenUrl": sandbox.token_url,
+        "bandwidth:oauthUrl": sandbox.token_url,
     }
 
 
