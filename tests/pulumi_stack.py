@@ -10,6 +10,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from bw_pulumi.sandbox import Sandbox
+
 REPO = Path(__file__).resolve().parent.parent
 TIMEOUT_SECONDS = 600
 
@@ -17,7 +19,13 @@ TIMEOUT_SECONDS = 600
 class PulumiStack:
     """A local file backend, a passphrase secrets provider, update checks off."""
 
-    def __init__(self, workdir: Path, program: Path, project: str = "bw-e2e") -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        program: Path,
+        project: str = "bw-e2e",
+        passphrase: str = "e2e-passphrase",  # noqa: S107 (sandbox-only)
+    ) -> None:
         cli = shutil.which("pulumi")
         if cli is None:
             raise RuntimeError(
@@ -39,7 +47,7 @@ class PulumiStack:
             **os.environ,
             "PULUMI_HOME": str(workdir / "pulumi-home"),
             "PULUMI_BACKEND_URL": f"file://{workdir / 'state'}",
-            "PULUMI_CONFIG_PASSPHRASE": "e2e-passphrase",
+            "PULUMI_CONFIG_PASSPHRASE": passphrase,
             "PULUMI_SKIP_UPDATE_CHECK": "true",
             "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
             "PULUMI_SKIP_CONFIRMATIONS": "true",
@@ -64,9 +72,12 @@ class PulumiStack:
         return result
 
     def set_config(self, key: str, value: str, *, secret: bool = False) -> None:
-        """The value goes through stdin, never argv."""
-        flags = ["--secret"] if secret else ["--plaintext"]
-        self.run("config", "set", *flags, key, stdin=value)
+        """As the README tells users: a secret with ``--secret`` through stdin (never argv),
+        any other value as a plain ``pulumi config set KEY VALUE``."""
+        if secret:
+            self.run("config", "set", "--secret", key, stdin=value)
+        else:
+            self.run("config", "set", key, value)
 
     def export(self) -> dict[str, Any]:
         exported: dict[str, Any] = json.loads(self.run("stack", "export").stdout)
@@ -79,6 +90,29 @@ class PulumiStack:
             if resource["type"].endswith("bandwidth:SipCredential"):
                 found[resource["urn"].rsplit("::", 1)[1]] = resource
         return found
+
+
+#: Provider settings that are secrets; the README sets them with `--secret`.
+SECRET_SETTINGS = frozenset({"clientSecret", "apiPassword"})
+
+
+def configure_provider(stack: PulumiStack, sandbox: Sandbox, **overrides: str | None) -> None:
+    """The provider settings as the README tells users to set them, for ``sandbox``.
+
+    ``overrides`` replace settings by their name after ``bandwidth:`` (``clientSecret=...``);
+    None leaves a setting out.
+    """
+    settings = {
+        "accountId": sandbox.account_id,
+        "clientId": sandbox.config.client_id,
+        "clientSecret": sandbox.config.client_secret,
+        "apiUrl": sandbox.base_url,
+        "oauthUrl": sandbox.token_url,
+        **overrides,
+    }
+    for key, value in settings.items():
+        if value is not None:
+            stack.set_config(f"bandwidth:{key}", value, secret=key in SECRET_SETTINGS)
 
 
 def run_bounded(

@@ -49,7 +49,7 @@ def stack(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> PulumiS
     stack.set_config("bandwidth:clientId", sandbox.config.client_id)
     stack.set_config("bandwidth:clientSecret", sandbox.config.client_secret, secret=True)
     stack.set_config("bandwidth:apiUrl", sandbox.base_url)
-    stack.set_config("bandwidth:tokenUrl", sandbox.token_url)
+    stack.set_config("bandwidth:oauthUrl", sandbox.token_url)
     stack.set_config("bandwidth:realmWaitSeconds", "60")
     stack.set_config("realmName", "office")
     for key, password in PASSWORDS.items():

@@ -52,7 +52,7 @@ def stack(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> PulumiS
     stack.set_config("bandwidth:clientId", sandbox.config.client_id)
     stack.set_config("bandwidth:clientSecret", sandbox.config.client_secret, secret=True)
     stack.set_config("bandwidth:apiUrl", sandbox.base_url)
-    stack.set_config("bandwidth:tokenUrl", sandbox.token_url)
+    stack.set_config("bandwidth:oauthUrl", sandbox.token_url)
     stack.set_config("realm", DEFAULT_REALM)
     stack.set_config("sipPort", "5006")
     stack.set_config("passwordBlue", PASSWORDS["passwordBlue"], secret=True)

@@ -68,7 +68,7 @@ def stack(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> PulumiS
     stack.set_config("bandwidth:clientId", sandbox.config.client_id)
     stack.set_config("bandwidth:clientSecret", sandbox.config.client_secret, secret=True)
     stack.set_config("bandwidth:apiUrl", sandbox.base_url)
-    stack.set_config("bandwidth:tokenUrl", sandbox.token_url)
+    stack.set_config("bandwidth:oauthUrl", sandbox.token_url)
     stack.set_config("realm", REALM)
     for key, password in PASSWORDS.items():
         stack.set_config(key, password, secret=True)
