@@ -22,9 +22,9 @@ from bw_pulumi.sandbox import Sandbox
 pytestmark = pytest.mark.e2e
 
 
-def test_there_is_a_fixture_of_account_level_credentials() -> None:
+def test_there_are_fixtures_of_every_kind_of_resource() -> None:
     kinds = {spec["kind"] for fixture in all_fixtures() for spec in fixture.resources}
-    assert "SipCredential" in kinds
+    assert {"SipCredential", "SipRealm", "RealmSipCredential"} <= kinds
     for fixture in all_fixtures():
         assert fixture.state_file.is_file(), f"run generate.py for {fixture.directory}"
 
@@ -46,5 +46,5 @@ def test_new_code_reads_the_old_state_without_changes(
 
     assert {c.composite_username: c for c in sandbox.credentials()} == held
     assert sandbox.writes == 0
-    names = {spec["name"] for spec in fixture.resources}
-    assert set(stack.resources()) == names
+    credentials = {spec["name"] for spec in fixture.resources if "Credential" in spec["kind"]}
+    assert set(stack.resources()) == credentials

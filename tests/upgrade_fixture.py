@@ -81,9 +81,29 @@ def seed_sip_credential(sandbox: Sandbox, args: dict[str, Any], secrets: dict[st
     )
 
 
+def seed_sip_realm(sandbox: Sandbox, args: dict[str, Any], _secrets: dict[str, str]) -> None:
+    """Seeded in the order the fixture's stack created them, so the ids match its state."""
+    sandbox.add_realm_out_of_band(
+        args["name"], description=args.get("description"), default=bool(args.get("default"))
+    )
+
+
+def seed_realm_sip_credential(
+    sandbox: Sandbox, args: dict[str, Any], secrets: dict[str, str]
+) -> None:
+    realm = sandbox.api_realm(args["realm"])
+    assert realm is not None, f"seed realm {args['realm']!r} before its credentials"
+    hashes = compute_hashes(args["username"], secrets[args["password_key"]], realm.fqdn)
+    sandbox.add_realm_credential_out_of_band(
+        realm.id, args["username"], hashes.hash1, hashes.hash1b
+    )
+
+
 #: How to put each kind of resource into a sandbox, by the ``kind`` of ``fixture.json``.
 SEEDERS: dict[str, Callable[[Sandbox, dict[str, Any], dict[str, str]], None]] = {
     "SipCredential": seed_sip_credential,
+    "SipRealm": seed_sip_realm,
+    "RealmSipCredential": seed_realm_sip_credential,
 }
 
 
