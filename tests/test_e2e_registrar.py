@@ -90,7 +90,10 @@ def test_up_creates_the_realm_waits_for_it_then_its_credentials(
 ) -> None:
     sandbox.set_realm_timing(activation_seconds=2)
     declare(stack, EXT100, EXT101)
-    result = stack.run("up", "--yes", "--skip-preview")
+    preview = stack.run("preview")  # the realm's fqdn and id are unknown until it exists
+    assert "+ 4 to create" in preview.stdout
+    assert calls(sandbox, 0) == []
+    result = stack.run("up", "--yes")
     realm = the_realm(sandbox)
     assert realm.status == "ACTIVE"
     assert realm.fqdn != "office.auth.bandwidth.com"  # the API's FQDN, not a concatenation
