@@ -1,0 +1,103 @@
+"""``pulumi-resource-bandwidth``: the plugin's entry point, a gRPC server for the engine.
+
+It serves :class:`~bw_pulumi.native.provider.BandwidthProvider` through the SDK's
+``pulumi.provider.experimental`` servicer, with one change: the SDK turns every exception
+into its message plus a traceback, which the CLI prints in full. A failure the user can
+act on (Bandwidth refused, a setting is missing, a realm never became ACTIVE) is instead
+answered with the message alone; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import grpc
+import grpc.aio
+from pulumi.provider.experimental.server import ProviderServicer
+from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
+from pulumi.runtime.proto import provider_pb2_grpc
+
+from bw_pulumi.definitions import RESOURCES
+from bw_pulumi.domain import InvalidInputError
+from bw_pulumi.errors import BandwidthApiError, ConfigurationError
+from bw_pulumi.native.names import camel_text
+from bw_pulumi.native.provider import BandwidthProvider
+from bw_pulumi.native.schema import plugin_version
+from bw_pulumi.realm_ops import RealmWaitError
+
+#: Failures whose message says everything the user needs: no traceback.
+EXPECTED_ERRORS = (BandwidthApiError, ConfigurationError, InvalidInputError, RealmWaitError)
+_ALL_NAMES = tuple(name for d in RESOURCES for name in d.names)
+
+Handler = Callable[[Any, Any, Any], Awaitable[Any]]
+
+
+def expected_error(error: BaseException) -> BaseException | None:
+    """The expected failure behind ``error``: itself, or the exception the SDK's wrapper
+    (``raise Exception(f"{e}:\\n{traceback}")`` inside ``except``) was raised from."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, EXPECTED_ERRORS):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _short_errors(handler: Handler) -> Handler:
+    async def serve(self: Any, request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+        try:
+            return await handler(self, request, context)
+        except Exception as error:
+            expected = expected_error(error)
+            if expected is None:
+                raise
+            await context.abort(grpc.StatusCode.UNKNOWN, camel_text(str(expected), _ALL_NAMES))
+
+    return serve
+
+
+class BandwidthServicer(ProviderServicer):
+    """The SDK's servicer, answering expected failures with their message alone."""
+
+    CheckConfig = _short_errors(ProviderServicer.CheckConfig)
+    DiffConfig = _short_errors(ProviderServicer.DiffConfig)
+    Configure = _short_errors(ProviderServicer.Configure)
+    Check = _short_errors(ProviderServicer.Check)
+    Diff = _short_errors(ProviderServicer.Diff)
+    Create = _short_errors(ProviderServicer.Create)
+    Read = _short_errors(ProviderServicer.Read)
+    Update = _short_errors(ProviderServicer.Update)
+    Delete = _short_errors(ProviderServicer.Delete)
+
+
+async def serve(args: list[str], version: str, provider: BandwidthProvider) -> None:
+    """What ``pulumi.provider.experimental.server.main`` does, with our servicer: listen
+    on a free local port and print it (the engine reads it from stdout)."""
+    parser = argparse.ArgumentParser(prog="pulumi-resource-bandwidth")
+    parser.add_argument("engine", help="the Pulumi engine's address")
+    known, _ = parser.parse_known_args(args)
+    server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)
+    servicer = BandwidthServicer(args, version, provider, engine_address=known.engine)
+    provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    sys.stdout.write(f"{port}\n")
+    sys.stdout.flush()
+    await server.wait_for_termination()
+
+
+def main() -> None:
+    version = plugin_version()
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(sys.argv[1:], version, BandwidthProvider(version)))
+
+
+if __name__ == "__main__":
+    main()
