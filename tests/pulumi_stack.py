@@ -11,13 +11,28 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
+#: Where `pip install` puts the console script `pulumi-resource-bandwidth`.
+PLUGIN_DIR = REPO / ".venv" / "bin"
 TIMEOUT_SECONDS = 600
 
 
 class PulumiStack:
-    """A local file backend, a passphrase secrets provider, update checks off."""
+    """A local file backend, a passphrase secrets provider, update checks off.
 
-    def __init__(self, workdir: Path, program: Path, project: str = "bw-e2e") -> None:
+    ``runtime``: ``python`` (the repository's .venv) or ``yaml`` (the program is the
+    directory's Main.yaml). ``native_plugin``: the project points the CLI at the
+    ``bandwidth`` package provider in :data:`PLUGIN_DIR`, as the README tells users to.
+    """
+
+    def __init__(
+        self,
+        workdir: Path,
+        program: Path,
+        project: str = "bw-e2e",
+        *,
+        runtime: str = "python",
+        native_plugin: bool = False,
+    ) -> None:
         cli = shutil.which("pulumi")
         if cli is None:
             raise RuntimeError(
@@ -29,11 +44,8 @@ class PulumiStack:
         (workdir / "state").mkdir()
         (self.project_dir / "Pulumi.yaml").write_text(
             f"name: {project}\n"
-            "runtime:\n"
-            "  name: python\n"
-            "  options:\n"
-            "    toolchain: pip\n"
-            f"    virtualenv: {REPO / '.venv'}\n"
+            + (_PYTHON_RUNTIME if runtime == "python" else f"runtime: {runtime}\n")
+            + (_NATIVE_PLUGIN if native_plugin else "")
         )
         self.env = {
             **os.environ,
@@ -72,13 +84,26 @@ class PulumiStack:
         exported: dict[str, Any] = json.loads(self.run("stack", "export").stdout)
         return exported
 
-    def resources(self) -> dict[str, dict[str, Any]]:
-        """Resources of our type in the state, by name."""
+    def resources(self, kind: str = "SipCredential") -> dict[str, dict[str, Any]]:
+        """Resources of our type in the state, by name (dynamic or package provider)."""
         found = {}
         for resource in self.export()["deployment"].get("resources", []):
-            if resource["type"].endswith("bandwidth:SipCredential"):
+            if resource["type"].rsplit(":", 1)[-1] == kind:
                 found[resource["urn"].rsplit("::", 1)[1]] = resource
         return found
+
+
+_PYTHON_RUNTIME = f"""runtime:
+  name: python
+  options:
+    toolchain: pip
+    virtualenv: {REPO / ".venv"}
+"""
+_NATIVE_PLUGIN = f"""plugins:
+  providers:
+    - name: bandwidth
+      path: {PLUGIN_DIR}
+"""
 
 
 def run_bounded(
