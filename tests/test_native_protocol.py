@@ -11,13 +11,7 @@ from typing import Any
 
 import grpc
 import pytest
-from native_process import (
-    REALM,
-    NativeProcess,
-    Secret,
-    plain,
-    secrets,
-)
+from native_process import REALM, NativeProcess, Secret, encode, plain, secrets
 from pulumi.runtime import proto
 from pulumi.runtime.rpc import UNKNOWN
 
@@ -289,3 +283,20 @@ def test_more_than_four_writes_run_at_once(plugin: NativeProcess, sandbox: Sandb
         ids = list(pool.map(lambda name: plugin.create(name, inputs(name))[0], names))
     assert sorted(ids) == names
     assert sandbox.token_requests == 1
+
+
+def test_a_changed_setting_updates_the_provider_in_place(plugin: NativeProcess) -> None:
+    olds = {"accountId": "1", "clientSecret": Secret("old")}
+    reply = plugin.stub.DiffConfig(
+        proto.DiffRequest(
+            urn="urn:pulumi:test::bw-native::pulumi:providers:bandwidth::east",
+            olds=encode(olds),
+            news=encode({**olds, "clientSecret": Secret("new")}),
+        ),
+        timeout=30,
+    )
+    assert reply.changes == proto.DiffResponse.DIFF_SOME
+    assert list(reply.replaces) == []
+    assert dict(reply.detailedDiff) == {
+        "clientSecret": proto.PropertyDiff(kind=proto.PropertyDiff.UPDATE, inputDiff=True)
+    }

@@ -18,7 +18,10 @@ from typing import Any
 
 import grpc
 import grpc.aio
+from pulumi.provider.experimental.property_value import PropertyValue
+from pulumi.provider.experimental.provider import DiffRequest
 from pulumi.provider.experimental.server import ProviderServicer
+from pulumi.runtime import proto
 from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import provider_pb2_grpc
 
@@ -63,11 +66,44 @@ def _short_errors(handler: Handler) -> Handler:
     return serve
 
 
+async def _diff_config(self: BandwidthServicer, request: Any, context: Any) -> Any:
+    """The SDK's DiffConfig (3.272) reads ``v.inputDiff`` and passes the kind enum as is:
+    any changed setting fails. This is its Diff's conversion, for the provider's config."""
+    response = await self.provider.diff_config(
+        DiffRequest(
+            request.urn,
+            request.id,
+            PropertyValue.unmarshal_map(request.olds),
+            PropertyValue.unmarshal_map(request.news),
+            list(request.ignoreChanges),
+        )
+    )
+    changes = proto.DiffResponse.DIFF_SOME if response.changes else proto.DiffResponse.DIFF_NONE
+    return proto.DiffResponse(
+        changes=changes,
+        replaces=response.replaces,
+        diffs=response.diffs,
+        detailedDiff={
+            key: proto.PropertyDiff(
+                kind=proto.PropertyDiff.Kind.Value(diff.kind.name), inputDiff=diff.input_diff
+            )
+            for key, diff in response.detailed_diff.items()
+        },
+        hasDetailedDiff=True,
+    )
+
+
 class BandwidthServicer(ProviderServicer):
     """The SDK's servicer, answering expected failures with their message alone."""
 
+    def __init__(
+        self, args: list[str], version: str, provider: BandwidthProvider, engine_address: str
+    ) -> None:
+        super().__init__(args, version, provider, engine_address)
+        self.provider = provider
+
     CheckConfig = _short_errors(ProviderServicer.CheckConfig)
-    DiffConfig = _short_errors(ProviderServicer.DiffConfig)
+    DiffConfig = _short_errors(_diff_config)
     Configure = _short_errors(ProviderServicer.Configure)
     Check = _short_errors(ProviderServicer.Check)
     Diff = _short_errors(ProviderServicer.Diff)
@@ -84,7 +120,7 @@ async def serve(args: list[str], version: str, provider: BandwidthProvider) -> N
     parser.add_argument("engine", help="the Pulumi engine's address")
     known, _ = parser.parse_known_args(args)
     server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)
-    servicer = BandwidthServicer(args, version, provider, engine_address=known.engine)
+    servicer = BandwidthServicer(args, version, provider, known.engine)
     provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
     port = server.add_insecure_port("127.0.0.1:0")
     await server.start()
