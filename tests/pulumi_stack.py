@@ -22,6 +22,7 @@ class PulumiStack:
     ``runtime``: ``python`` (the repository's .venv) or ``yaml`` (the program is the
     directory's Main.yaml). ``native_plugin``: the project points the CLI at the
     ``bandwidth`` package provider in :data:`PLUGIN_DIR`, as the README tells users to.
+    ``keep_project``: run the program directory's own Pulumi.yaml as it is (an example).
     """
 
     def __init__(
@@ -32,6 +33,7 @@ class PulumiStack:
         *,
         runtime: str = "python",
         native_plugin: bool = False,
+        keep_project: bool = False,
     ) -> None:
         cli = shutil.which("pulumi")
         if cli is None:
@@ -42,11 +44,12 @@ class PulumiStack:
         self.project_dir = workdir / "project"
         shutil.copytree(program, self.project_dir)
         (workdir / "state").mkdir()
-        (self.project_dir / "Pulumi.yaml").write_text(
-            f"name: {project}\n"
-            + (_PYTHON_RUNTIME if runtime == "python" else f"runtime: {runtime}\n")
-            + (_NATIVE_PLUGIN if native_plugin else "")
-        )
+        if not keep_project:
+            (self.project_dir / "Pulumi.yaml").write_text(
+                f"name: {project}\n"
+                + (_PYTHON_RUNTIME if runtime == "python" else f"runtime: {runtime}\n")
+                + (_NATIVE_PLUGIN if native_plugin else "")
+            )
         self.env = {
             **os.environ,
             "PULUMI_HOME": str(workdir / "pulumi-home"),

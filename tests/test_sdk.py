@@ -92,11 +92,24 @@ def typescript_dependencies(package_json: Path) -> Path:
     return done / "node_modules"
 
 
-def test_typescript_sdk_compiles(tmp_path: Path) -> None:
+def test_typescript_sdk_and_example_compile(tmp_path: Path) -> None:
     project = tmp_path / "nodejs"
     shutil.copytree(SDK / "nodejs", project)
-    (project / "node_modules").symlink_to(typescript_dependencies(project / "package.json"))
-    run([str(project / "node_modules" / ".bin" / "tsc")], project)
+    dependencies = typescript_dependencies(project / "package.json")
+    (project / "node_modules").symlink_to(dependencies)
+    tsc = str(dependencies / ".bin" / "tsc")
+    run([tsc], project)
     for name in ("index", "sipCredential", "sipRealm", "provider"):
         assert (project / "bin" / f"{name}.js").is_file()
         assert (project / "bin" / f"{name}.d.ts").is_file()
+
+    # The README's TypeScript example, against the SDK just built (as npm would link it).
+    shutil.copy(project / "package.json", project / "bin" / "package.json")
+    example = tmp_path / "example"
+    shutil.copytree(REPO / "examples" / "typescript-network-bridge", example)
+    modules = example / "node_modules"
+    (modules / "@bw-pulumi").mkdir(parents=True)
+    (modules / "@bw-pulumi" / "bandwidth").symlink_to(project / "bin")
+    for scope in ("@pulumi", "@types"):
+        (modules / scope).symlink_to(dependencies / scope)
+    run([tsc, "--noEmit"], example)
