@@ -1,4 +1,5 @@
-"""``bw-pulumi``: compute digest hashes, or run the local Bandwidth sandbox.
+"""``bw-pulumi``: compute digest hashes, check credentials at a registrar, place a Network
+Bridge call through Twilio, or run the local Bandwidth sandbox.
 
 The SIP password is read from standard input (or a no-echo prompt on a terminal), never from
 the command line, where any user of the machine could read it in the process list.
@@ -12,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from bw_pulumi import call_command, verify_command
 from bw_pulumi.domain import InvalidInputError, compute_hashes
 from bw_pulumi.secret_input import read_secret
 
@@ -23,6 +25,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "hash":
         return _hash(args, sys.stdin, sys.stdout, sys.stderr)
+    if args.command == "verify":
+        return verify_command.run(args, sys.stdin, sys.stdout, sys.stderr)
+    if args.command == "call":
+        return call_command.run(args, sys.stdin, sys.stdout, sys.stderr)
     return _sandbox(args)
 
 
@@ -48,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     sandbox_cmd.add_argument("--host", default="127.0.0.1")
     sandbox_cmd.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    verify_command.add_parser(commands)
+    call_command.add_parser(commands)
     return parser
 
 

@@ -27,6 +27,7 @@ from bw_pulumi.transport import (
     Absent,
     ClientSettings,
     Transport,
+    fetch_page,
     iter_pages,
     scrub_entry,
 )
@@ -36,6 +37,7 @@ __all__ = ["DEFAULT_API_URL", "DEFAULT_TOKEN_URL", "BandwidthClient", "ClientSet
 # Characters a composite username may carry that are safe unescaped in a path segment.
 _PATH_SAFE = "@!$&*+=~"
 _GONE = Absent(codes=(codes.CREDENTIAL_NOT_FOUND,))
+_NONE_AT_ALL = Absent(codes=(codes.NO_CREDENTIALS,))
 _log = logging.getLogger("bw_pulumi")
 
 
@@ -115,8 +117,12 @@ class BandwidthClient:
             )
             if value
         ]
-        absent = Absent(codes=(codes.NO_CREDENTIALS,))
-        return list(iter_pages(self.transport, self._credentials_url(), urlencode(filters), absent))
+        url, query = self._credentials_url(), urlencode(filters)
+        return list(iter_pages(self.transport, url, query, _NONE_AT_ALL))
+
+    def credentials_page(self, query: str) -> tuple[tuple[Credential, ...], str | None]:
+        """One page of the account's credentials (``page=1&size=500`` for the first)."""
+        return fetch_page(self.transport, self._credentials_url(), query, _NONE_AT_ALL)
 
     def update_credential(self, credential: Credential) -> None:
         """Replace hashes, realm and voice app id. The composite username is the key."""

@@ -10,11 +10,12 @@ Two kinds of credential share it:
   ``realm`` must be that realm's FQDN exactly as the API reports it, since it goes into
   the hashes; realm-scoped credentials have no domain.
 
-Reads may lag just after a write to a realm-scoped credential, also across processes (a
-``pulumi refresh`` right after ``pulumi up``), so its outputs record when it was last
-written (``last_write``, seconds since the epoch) and a read that answers not-found within
-:data:`READ_LAG_HORIZON_SECONDS` of that is re-read, bounded, before the credential is
-declared gone.
+Reads during ``pulumi refresh`` are served from list pages where that is cheaper (see
+:mod:`bw_pulumi.listing`). Reads may lag just after a write to a realm-scoped credential,
+also across processes (a ``pulumi refresh`` right after ``pulumi up``), so its outputs
+record when it was last written (``last_write``, seconds since the epoch) and a read that
+answers not-found within :data:`READ_LAG_HORIZON_SECONDS` of that is re-read, bounded,
+before the credential is declared gone.
 """
 
 from __future__ import annotations
@@ -57,7 +58,9 @@ from bw_pulumi.lifecycle import (
     validate_id_segment,
     without_none,
 )
+from bw_pulumi.listing import Listing
 from bw_pulumi.models import Credential
+from bw_pulumi.realms_client import RealmsClient
 
 REQUIRED_INPUTS = ("username", "password", "realm")
 OPTIONAL_INPUTS = ("domain", "http_voice_v2_app_id", "realm_id")
@@ -159,6 +162,7 @@ class CredentialOperations:
         self._now = now
         self._realm_fqdns: dict[str, str] = {}
         self._lock = threading.Lock()
+        self._listing = Listing()
 
     # -- check and diff: no API calls ---------------------------------------------------------
 
@@ -204,6 +208,7 @@ class CredentialOperations:
             return self._create_in_realm(desired, desired.realm_id)
         wanted = desired.to_api()
         api = self._api()
+        self._listing.wrote(ACCOUNT_SCOPE)
         try:
             api.create_credential(wanted)
         except BandwidthApiError as error:
@@ -212,6 +217,8 @@ class CredentialOperations:
             if not desired.adopt:
                 raise _adopt_hint(error) from None
             self._take_over(api, wanted)
+        finally:
+            self._listing.wrote(ACCOUNT_SCOPE)
         return Created(desired.hashes.composite_username, desired.outputs())
 
     def read(self, id_: str, props: Props) -> Found:
@@ -219,7 +226,14 @@ class CredentialOperations:
         realm_key = _split_realm_id(id_)
         if realm_key is not None:
             return self._read_in_realm(id_, *realm_key, props)
-        live = self._api().get_credential(id_)
+        api = self._api()
+        live = self._listing.read(
+            ACCOUNT_SCOPE,
+            id_.casefold(),
+            fetch_page=api.credentials_page,
+            key_of=lambda credential: credential.composite_username.casefold(),
+            read_one=lambda: api.get_credential(id_),
+        )
         if live is None:
             return Found(None, {})
         return Found(id_, {**_kept(props), **_live_outputs(live, props.get("realm"))})
@@ -231,20 +245,28 @@ class CredentialOperations:
             return self._update_in_realm(desired, *realm_key, olds)
         wanted = desired.to_api()
         api = self._api()
+        self._listing.wrote(ACCOUNT_SCOPE)
         try:
             api.update_credential(wanted)
         except BandwidthApiError as error:
             if not error.is_not_found:
                 raise
             api.create_credential(wanted)  # deleted out of band since the last refresh
+        finally:
+            self._listing.wrote(ACCOUNT_SCOPE)
         return desired.outputs()
 
     def delete(self, id_: str, props: Props) -> None:
         realm_key = _split_realm_id(id_)
-        if realm_key is not None:
-            self._api().realms.delete_credential(*realm_key)
-        else:
-            self._api().delete_credential(id_)
+        scope = _realm_scope(realm_key[0]) if realm_key is not None else ACCOUNT_SCOPE
+        self._listing.wrote(scope)
+        try:
+            if realm_key is not None:
+                self._api().realms.delete_credential(*realm_key)
+            else:
+                self._api().delete_credential(id_)
+        finally:
+            self._listing.wrote(scope)
 
     # -- account-level helpers ----------------------------------------------------------------
 
@@ -264,7 +286,7 @@ class CredentialOperations:
             api.create_credential(wanted)
         elif existing != wanted:
             api.update_credential(wanted)
-        _log.info("adopted existing SIP credential %s", wanted.composite_username)
+        _log.warning("adopted existing SIP credential %s", wanted.composite_username)
 
     # -- realm-scoped helpers -----------------------------------------------------------------
 
@@ -272,6 +294,7 @@ class CredentialOperations:
         self._require_realm_fqdn(realm_id, desired.realm)
         realms = self._api().realms
         wanted = desired.to_api()
+        self._listing.wrote(_realm_scope(realm_id))
         try:
             created = realms.create_credential(realm_id, wanted)
         except BandwidthApiError as error:
@@ -282,6 +305,8 @@ class CredentialOperations:
             if not desired.adopt:
                 raise _adopt_hint(error) from None
             created = self._take_over_in_realm(realm_id, wanted)
+        finally:
+            self._listing.wrote(_realm_scope(realm_id))
         assert created.id is not None, "Bandwidth returned a realm-scoped credential without Id"
         return Created(f"{realm_id}/{created.id}", desired.outputs(created.id, self._now()))
 
@@ -294,12 +319,18 @@ class CredentialOperations:
         if existing is None or existing.id is None:
             return realms.create_credential(realm_id, wanted)
         realms.update_credential(realm_id, existing.id, wanted)
-        _log.info("adopted existing SIP credential %s in realm %s", wanted.user_name, realm_id)
+        _log.warning("adopted existing SIP credential %s in realm %s", wanted.user_name, realm_id)
         return existing
 
     def _read_in_realm(self, id_: str, realm_id: str, credential_id: str, props: Props) -> Found:
         realms = self._api().realms
-        live = realms.get_credential(realm_id, credential_id)
+        live = self._listing.read(
+            _realm_scope(realm_id),
+            credential_id,
+            fetch_page=lambda query: realms.credentials_page(realm_id, query),
+            key_of=lambda credential: credential.id,
+            read_one=lambda: realms.get_credential(realm_id, credential_id),
+        )
         if live is None and self._recently_written(props):
             live = realms.get_credential_after_write(realm_id, credential_id)
         if live is None:
@@ -314,6 +345,21 @@ class CredentialOperations:
     ) -> Props:
         self._require_realm_fqdn(realm_id, desired.realm)
         realms = self._api().realms
+        self._listing.wrote(_realm_scope(realm_id))
+        try:
+            self._put_in_realm(realms, realm_id, credential_id, desired, olds)
+        finally:
+            self._listing.wrote(_realm_scope(realm_id))
+        return desired.outputs(credential_id, self._now())
+
+    def _put_in_realm(
+        self,
+        realms: RealmsClient,
+        realm_id: str,
+        credential_id: str,
+        desired: DesiredCredential,
+        olds: Props,
+    ) -> None:
         try:
             realms.update_credential(realm_id, credential_id, desired.to_api())
         except BandwidthApiError as error:
@@ -328,7 +374,6 @@ class CredentialOperations:
                     status=404,
                 ) from None
             realms.update_credential(realm_id, credential_id, desired.to_api())
-        return desired.outputs(credential_id, self._now())
 
     def _require_realm_fqdn(self, realm_id: str, realm: str) -> None:
         """``realm`` goes into the hashes: it must be the realm's FQDN exactly as the API
@@ -355,6 +400,13 @@ class CredentialOperations:
         if not isinstance(written, (int, float)):
             return False
         return 0 <= self._now() - float(written) <= READ_LAG_HORIZON_SECONDS
+
+
+ACCOUNT_SCOPE = "account"
+
+
+def _realm_scope(realm_id: str) -> tuple[str, str]:
+    return ("realm", realm_id)
 
 
 def _adopt_hint(error: BandwidthApiError) -> BandwidthApiError:

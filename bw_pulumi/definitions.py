@@ -248,7 +248,7 @@ PROVIDER_CONFIG = (
         settings.API_URL, "string", "Base URL of the API (default https://api.bandwidth.com/api)."
     ),
     ConfigProperty(
-        settings.TOKEN_URL,
+        settings.OAUTH_URL,
         "string",
         "OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).",
     ),
@@ -256,5 +256,11 @@ PROVIDER_CONFIG = (
         settings.REALM_WAIT_SECONDS,
         "number",
         "How long a realm create or delete may wait for Bandwidth (seconds, default 300).",
+    ),
+    ConfigProperty(
+        settings.LOG_LEVEL,
+        "string",
+        "What the provider logs (never a secret): warning (the default: retries, adoptions,"
+        " realm waits), info (adds token fetches, list pages, realm creation) or debug.",
     ),
 )

@@ -72,7 +72,8 @@ def validate_username(username: str) -> None:
 
 
 def validate_domain(domain: str | None) -> None:
-    """An optional domain: at most 32 characters, shaped like a hostname."""
+    """An optional domain: at most 32 characters, shaped like a hostname, so no ``_``
+    (the sandbox agrees; why: docs/bandwidth-api.md, "Underscore in Domain")."""
     if domain is None:
         return
     if len(domain) > DOMAIN_MAX_LENGTH:

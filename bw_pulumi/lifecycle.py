@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
 from bw_pulumi.domain import InvalidInputError
@@ -61,8 +62,12 @@ class Found:
 
 
 def is_unknown(value: object) -> bool:
-    """A value not known yet (a preview of an output of a resource not created yet)."""
-    return value == UNKNOWN
+    """A value not known yet (a preview of an output of a resource not created yet).
+
+    The SDK hands a provider unknowns as ``pulumi.output.Unknown`` instances (the dynamic
+    provider server's Check and Diff) or as the wire sentinel string :data:`UNKNOWN`.
+    """
+    return isinstance(value, Unknown) or value == UNKNOWN
 
 
 def known(props: Mapping[str, Any], *keys: str) -> bool:

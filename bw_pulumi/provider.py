@@ -27,9 +27,16 @@ from pulumi.dynamic import (
 
 from bw_pulumi.client import BandwidthClient
 from bw_pulumi.credential_ops import CredentialOperations, DesiredCredential
+from bw_pulumi.hook_errors import realm_name, short_errors
 from bw_pulumi.lifecycle import Checked, Found, Plan
+from bw_pulumi.logs import configure_logging
 from bw_pulumi.realm_ops import RealmOperations, Waiting
-from bw_pulumi.settings import ConfigLookup, load_client_settings, load_realm_wait_seconds
+from bw_pulumi.settings import (
+    ConfigLookup,
+    load_client_settings,
+    load_log_level,
+    load_realm_wait_seconds,
+)
 
 __all__ = ["DesiredCredential", "SipCredentialProvider", "SipRealmProvider"]
 
@@ -52,6 +59,7 @@ class _ConfiguredProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         self._config = req.config.get
+        configure_logging(load_log_level(self._config))
 
     def _api(self) -> BandwidthClient:
         with self._lock:
@@ -68,22 +76,28 @@ class SipCredentialProvider(_ConfiguredProvider):
         super().__init__()
         self._ops = CredentialOperations(self._api)
 
+    @short_errors("SIP credential")
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         return _check_result(self._ops.check(_olds, news))
 
+    @short_errors("SIP credential")
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         return _diff_result(self._ops.diff(olds, news))
 
+    @short_errors("SIP credential")
     def create(self, props: dict[str, Any]) -> CreateResult:
         created = self._ops.create(props)
         return CreateResult(created.id, created.outputs)
 
+    @short_errors("SIP credential")
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         return _read_result(self._ops.read(id_, props))
 
+    @short_errors("SIP credential")
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         return UpdateResult(self._ops.update(id_, olds, news))
 
+    @short_errors("SIP credential")
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         self._ops.delete(id_, props)
 
@@ -97,22 +111,28 @@ class SipRealmProvider(_ConfiguredProvider):
             self._api, Waiting(seconds=lambda: load_realm_wait_seconds(self._config))
         )
 
+    @short_errors("SIP realm", name_of=realm_name)
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         return _check_result(self._ops.check(olds, news))
 
+    @short_errors("SIP realm", name_of=realm_name)
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         return _diff_result(self._ops.diff(olds, news))
 
+    @short_errors("SIP realm", name_of=realm_name)
     def create(self, props: dict[str, Any]) -> CreateResult:
         created = self._ops.create(props)
         return CreateResult(created.id, created.outputs)
 
+    @short_errors("SIP realm", name_of=realm_name)
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         return _read_result(self._ops.read(id_, props))
 
+    @short_errors("SIP realm", name_of=realm_name)
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         return UpdateResult(self._ops.update(id_, olds, news))
 
+    @short_errors("SIP realm", name_of=realm_name)
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         self._ops.delete(id_, props)
 

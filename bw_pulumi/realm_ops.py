@@ -11,7 +11,6 @@ absent leaves the flag alone (check refuses turning a declared ``default=True`` 
 from __future__ import annotations
 
 import logging
-import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -54,9 +53,10 @@ class RealmWaitError(Exception):
     """A realm did not reach the status we waited for; says what is left at Bandwidth."""
 
 
-def stderr_progress(message: str) -> None:
-    """Progress lines go to the provider's stderr (the engine keeps stdout for itself)."""
-    print(f"bw-pulumi: {message}", file=sys.stderr, flush=True)
+def log_progress(message: str) -> None:
+    """Progress lines go to the ``bw_pulumi`` logger, which the provider process sends to
+    stderr (see :mod:`bw_pulumi.logs`); the CLI shows them as the stack's diagnostics."""
+    _log.warning("%s", message)
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class Waiting:
     seconds: Callable[[], float] = lambda: DEFAULT_WAIT_SECONDS
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
-    progress: Callable[[str], None] = stderr_progress
+    progress: Callable[[str], None] = log_progress
 
 
 class RealmOperations:

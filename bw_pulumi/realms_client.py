@@ -19,7 +19,7 @@ import requests
 from bw_pulumi import codes, wire
 from bw_pulumi.errors import BandwidthApiError, refused_create
 from bw_pulumi.models import BulkCreateResult, Credential, Realm, RealmSettings
-from bw_pulumi.transport import Absent, Transport, iter_pages, scrub_entry
+from bw_pulumi.transport import Absent, Transport, fetch_page, iter_pages, scrub_entry
 
 _GONE = Absent(codes=(codes.REALM_CREDENTIAL_NOT_FOUND,), envelope=True)
 _log = logging.getLogger("bw_pulumi")
@@ -115,6 +115,12 @@ class RealmsClient:
     def list_credentials(self, realm_id: str) -> list[Credential]:
         """Every credential of the realm, following the 303 and ``Links/next``."""
         return list(iter_pages(self._transport, self._credentials_url(realm_id), "", _GONE))
+
+    def credentials_page(
+        self, realm_id: str, query: str
+    ) -> tuple[tuple[Credential, ...], str | None]:
+        """One page of the realm's credentials (``page=1&size=500`` for the first)."""
+        return fetch_page(self._transport, self._credentials_url(realm_id), query, _GONE)
 
     def find_credential(self, realm_id: str, user_name: str) -> Credential | None:
         """The realm's credential with this username (case-insensitive, as Bandwidth's

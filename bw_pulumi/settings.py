@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -25,7 +26,14 @@ CLIENT_SECRET = Setting("bandwidth:clientSecret", "BW_CLIENT_SECRET")
 API_USERNAME = Setting("bandwidth:apiUsername", "BW_USERNAME")
 API_PASSWORD = Setting("bandwidth:apiPassword", "BW_PASSWORD")
 API_URL = Setting("bandwidth:apiUrl", "BW_API_URL")
-TOKEN_URL = Setting("bandwidth:tokenUrl", "BW_TOKEN_URL")
+OAUTH_URL = Setting("bandwidth:oauthUrl", "BW_TOKEN_URL")
+#: The old name of ``bandwidth:oauthUrl``, still read. The Pulumi CLI refuses a plain
+#: ``pulumi config set`` of any key whose name contains "token", "secret", "pass", "pwd" or
+#: "passwd" when the value looks random enough (cmd/pulumi/config/config.go, looksLikeSecret).
+DEPRECATED_KEYS = {"bandwidth:tokenUrl": OAUTH_URL}
+
+Warn = Callable[[str], None]
+
 REALM_WAIT_SECONDS = Setting("bandwidth:realmWaitSeconds", "BW_REALM_WAIT_SECONDS")
 DEFAULT_REALM_WAIT_SECONDS = 300.0
 
@@ -51,16 +59,18 @@ def load_realm_wait_seconds(
 
 
 def load_client_settings(
-    config: ConfigLookup, environ: Mapping[str, str] | None = None
+    config: ConfigLookup, environ: Mapping[str, str] | None = None, warn: Warn | None = None
 ) -> ClientSettings:
     """Build client settings, or raise naming exactly the keys that are missing.
 
     Each value comes from stack config, else the environment. The auth mode is chosen from
     complete pair in stack config first, so a stray ``BW_CLIENT_ID``/``BW_CLIENT_SECRET``
     exported for another account never overrides the stack's own API user; only then are
-    config and environment combined key by key.
+    config and environment combined key by key. A deprecated config key still counts, and
+    ``warn`` (default: a Pulumi warning, which ``pulumi up`` prints) says what to do instead.
     """
     env = os.environ if environ is None else environ
+    config = _with_deprecated_keys(config, warn or _log_warning)
 
     def from_config(setting: Setting) -> str | None:
         found = config(setting.config_key)
@@ -91,7 +101,7 @@ def _auth(source: Lookup, value: Lookup) -> Auth | None:
     client_id, client_secret = source(CLIENT_ID), source(CLIENT_SECRET)
     if client_id and client_secret:
         return OAuthClientCredentials(
-            client_id, client_secret, value(TOKEN_URL) or DEFAULT_TOKEN_URL
+            client_id, client_secret, value(OAUTH_URL) or DEFAULT_TOKEN_URL
         )
     username, password = source(API_USERNAME), source(API_PASSWORD)
     if username and password:
@@ -112,3 +122,46 @@ def _missing_auth_message(value: Lookup) -> str:
     if bool(value(API_USERNAME)) != bool(value(API_PASSWORD)):
         message += "; only one of the API username and password is set"
     return message
+
+
+LOG_LEVEL = Setting("bandwidth:logLevel", "BW_PULUMI_LOG_LEVEL")
+
+
+def load_log_level(config: ConfigLookup, environ: Mapping[str, str] | None = None) -> str | None:
+    """``warning`` (the default), ``info`` or ``debug``: see :mod:`bw_pulumi.logs`."""
+    env = os.environ if environ is None else environ
+    found = config(LOG_LEVEL.config_key) or env.get(LOG_LEVEL.env_var)
+    return None if found is None or found == "" else str(found)
+
+
+def _with_deprecated_keys(config: ConfigLookup, warn: Warn) -> ConfigLookup:
+    """``config``, where a setting left unset may come from its deprecated key."""
+    for old_key, setting in DEPRECATED_KEYS.items():
+        if config(old_key) in (None, ""):
+            continue
+        if config(setting.config_key) in (None, ""):
+            warn(
+                f"{old_key} is deprecated; rename it: `pulumi config rm {old_key}` and"
+                f" `pulumi config set {setting.config_key} <value>`"
+            )
+        else:
+            warn(
+                f"{old_key} is deprecated and ignored, as {setting.config_key} is set;"
+                f" remove it: `pulumi config rm {old_key}`"
+            )
+
+    renamed = {s.config_key: old for old, s in DEPRECATED_KEYS.items()}
+
+    def lookup(key: str) -> object:
+        found = config(key)
+        if found in (None, "") and key in renamed:
+            return config(renamed[key])
+        return found
+
+    return lookup
+
+
+def _log_warning(message: str) -> None:
+    """Through the ``bw_pulumi`` logger, which the provider sends to stderr: the engine
+    shows a provider's stderr in the ``pulumi up`` output (see :mod:`bw_pulumi.logs`)."""
+    logging.getLogger("bw_pulumi").warning("%s", message)

@@ -18,6 +18,9 @@ from typing import Any
 PULUMI_TIMEOUT_SECONDS = 120
 #: Resource types of SIP credentials: the dynamic provider's, and a package provider's.
 CREDENTIAL_TYPE_SUFFIXES = ("/bandwidth:SipCredential", "bandwidth:index:SipCredential")
+#: Pulumi's marker for a secret value in exported state: {SIG_KEY: SIG, "plaintext": ...}.
+_SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"  # noqa: S105 (a public constant)
+_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 (a public constant)
 
 
 class StackReadError(Exception):
@@ -62,7 +65,8 @@ def _credential(resource: Mapping[str, Any]) -> DeployedCredential:
     name = str(resource.get("urn", "")).rsplit("::", 1)[-1]
 
     def value(*keys: str) -> Any:
-        return next((outputs[key] for key in keys if outputs.get(key) not in (None, "")), None)
+        revealed = (_reveal(outputs.get(key)) for key in keys)
+        return next((found for found in revealed if found not in (None, "")), None)
 
     username, realm, password = value("username"), value("realm"), value("password")
     if not (isinstance(username, str) and isinstance(realm, str) and isinstance(password, str)):
@@ -80,6 +84,20 @@ def _credential(resource: Mapping[str, Any]) -> DeployedCredential:
         password=password,
         domain=str(domain) if domain else None,
     )
+
+
+def _reveal(value: Any) -> Any:
+    """`stack export --show-secrets` keeps each secret output in Pulumi's secret envelope,
+    its value JSON-encoded under ``plaintext``; unwrap it. Other values pass through."""
+    if isinstance(value, dict) and value.get(_SECRET_SIG_KEY) == _SECRET_SIG:
+        plaintext = value.get("plaintext")
+        if not isinstance(plaintext, str):
+            raise StackReadError("a secret output is still encrypted; cannot read it")
+        try:
+            return json.loads(plaintext)
+        except json.JSONDecodeError:
+            raise StackReadError("a secret output holds text that is not JSON") from None
+    return value
 
 
 def _pulumi(stack_dir: Path, args: Sequence[str], stack_name: str | None) -> str:

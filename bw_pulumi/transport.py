@@ -216,7 +216,7 @@ class Transport:
                     f"{method} {_path(url)}: no response from Bandwidth after {attempt}"
                     f" attempt(s) ({failure}); check the API URL and the network"
                 )
-            _log.info(
+            _log.warning(
                 "%s %s: %s; retrying in %.1f s (attempt %d of %d)",
                 method,
                 _path(url),
@@ -263,24 +263,30 @@ class Transport:
 def iter_pages(transport: Transport, url: str, query: str, absent: Absent) -> Iterator[Credential]:
     """Every credential of a paged list, following Bandwidth's 303 and ``Links/next``.
 
-    From each next link only the query is taken and applied to our own URL, so credentials
-    never go to another host; a link seen twice ends the walk.
+    A link seen twice ends the walk, and so does a walk longer than ``_MAX_PAGES``.
     """
     next_query: str | None = query
     seen: set[str] = set()
     while next_query is not None and next_query not in seen and len(seen) < _MAX_PAGES:
         seen.add(next_query)
-        response = transport.call(
-            "GET", url + (f"?{next_query}" if next_query else ""), absent=absent
-        )
-        if response is None:
-            return
-        page = transport.decode(response, wire.decode_page)
-        _log.info(
-            "listed %s: page %d, %d credentials", _path(url), len(seen), len(page.credentials)
-        )
-        yield from page.credentials
-        next_query = urlsplit(page.next_url).query if page.next_url else None
+        credentials, next_query = fetch_page(transport, url, next_query, absent)
+        yield from credentials
+
+
+def fetch_page(
+    transport: Transport, url: str, query: str, absent: Absent
+) -> tuple[tuple[Credential, ...], str | None]:
+    """One page of a list and the query of the next one (None after the last).
+
+    From a next link only the query is taken and applied to our own URL, so credentials
+    never go to another host. An absent list (``absent``) is an empty last page.
+    """
+    response = transport.call("GET", url + (f"?{query}" if query else ""), absent=absent)
+    if response is None:
+        return (), None
+    page = transport.decode(response, wire.decode_page)
+    _log.info("listed %s?%s: %d credentials", _path(url), query, len(page.credentials))
+    return page.credentials, (urlsplit(page.next_url).query if page.next_url else None)
 
 
 _RETRYABLE_FAILURES = (requests.ConnectionError, requests.Timeout, ChunkedEncodingError)

@@ -62,12 +62,13 @@ def configure(env: dict[str, str], sandbox: Sandbox, passwords: dict[str, str]) 
         "bandwidth:accountId": sandbox.account_id,
         "bandwidth:clientId": sandbox.config.client_id,
         "bandwidth:apiUrl": sandbox.base_url,
-        "bandwidth:tokenUrl": sandbox.token_url,
+        "bandwidth:oauthUrl": sandbox.token_url,
         "realm": DEFAULT_REALM,
         "sipPort": "5006",
     }
+    # As the README tells users: plain settings as arguments, with no --plaintext.
     for key, value in plain.items():
-        pulumi(env, "config", "set", "--plaintext", "--stack", STACK, key, stdin=value, quiet=True)
+        pulumi(env, "config", "set", "--stack", STACK, key, value, quiet=True)
     # Secrets go through stdin, never the command line.
     hidden = {"bandwidth:clientSecret": sandbox.config.client_secret, **passwords}
     for key, value in hidden.items():

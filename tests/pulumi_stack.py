@@ -10,6 +10,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from bw_pulumi.sandbox import Sandbox
+
 REPO = Path(__file__).resolve().parent.parent
 #: Where `pip install` puts the console script `pulumi-resource-bandwidth`.
 PLUGIN_DIR = REPO / ".venv" / "bin"
@@ -30,6 +32,7 @@ class PulumiStack:
         workdir: Path,
         program: Path,
         project: str = "bw-e2e",
+        passphrase: str = "e2e-passphrase",  # noqa: S107 (sandbox-only)
         *,
         runtime: str = "python",
         native_plugin: bool = False,
@@ -54,7 +57,7 @@ class PulumiStack:
             **os.environ,
             "PULUMI_HOME": str(workdir / "pulumi-home"),
             "PULUMI_BACKEND_URL": f"file://{workdir / 'state'}",
-            "PULUMI_CONFIG_PASSPHRASE": "e2e-passphrase",
+            "PULUMI_CONFIG_PASSPHRASE": passphrase,
             "PULUMI_SKIP_UPDATE_CHECK": "true",
             "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
             "PULUMI_SKIP_CONFIRMATIONS": "true",
@@ -79,9 +82,12 @@ class PulumiStack:
         return result
 
     def set_config(self, key: str, value: str, *, secret: bool = False) -> None:
-        """The value goes through stdin, never argv."""
-        flags = ["--secret"] if secret else ["--plaintext"]
-        self.run("config", "set", *flags, key, stdin=value)
+        """As the README tells users: a secret with ``--secret`` through stdin (never argv),
+        any other value as a plain ``pulumi config set KEY VALUE``."""
+        if secret:
+            self.run("config", "set", "--secret", key, stdin=value)
+        else:
+            self.run("config", "set", key, value)
 
     def export(self) -> dict[str, Any]:
         exported: dict[str, Any] = json.loads(self.run("stack", "export").stdout)
@@ -107,6 +113,29 @@ _NATIVE_PLUGIN = f"""plugins:
     - name: bandwidth
       path: {PLUGIN_DIR}
 """
+
+
+#: Provider settings that are secrets; the README sets them with `--secret`.
+SECRET_SETTINGS = frozenset({"clientSecret", "apiPassword"})
+
+
+def configure_provider(stack: PulumiStack, sandbox: Sandbox, **overrides: str | None) -> None:
+    """The provider settings as the README tells users to set them, for ``sandbox``.
+
+    ``overrides`` replace settings by their name after ``bandwidth:`` (``clientSecret=...``);
+    None leaves a setting out.
+    """
+    settings = {
+        "accountId": sandbox.account_id,
+        "clientId": sandbox.config.client_id,
+        "clientSecret": sandbox.config.client_secret,
+        "apiUrl": sandbox.base_url,
+        "oauthUrl": sandbox.token_url,
+        **overrides,
+    }
+    for key, value in settings.items():
+        if value is not None:
+            stack.set_config(f"bandwidth:{key}", value, secret=key in SECRET_SETTINGS)
 
 
 def run_bounded(

@@ -3,6 +3,7 @@ resources, the generated schema and the committed ``sdk/schema.json``."""
 
 from __future__ import annotations
 
+import ast
 import inspect
 import json
 from pathlib import Path
@@ -116,3 +117,25 @@ def test_messages_name_properties_in_camel_case_only_when_known() -> None:
     assert camel_text(text, SIP_CREDENTIAL.names) == (
         "realmId: no realm; keep it with the retain_on_delete resource option"
     )
+
+
+def imports_of(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module if node.level == 0 else "." * node.level + node.module)
+    return found
+
+
+def test_nothing_outside_the_package_provider_imports_it() -> None:
+    """The core (and the dynamic front door) knows nothing of bw_pulumi.native."""
+    package = Path(__file__).resolve().parent.parent / "bw_pulumi"
+    outside = [p for p in package.rglob("*.py") if "native" not in p.relative_to(package).parts]
+    assert len(outside) > 20
+    offenders = {
+        str(path.relative_to(package)): sorted(i for i in imports_of(path) if "native" in i)
+        for path in outside
+    }
+    assert {name: found for name, found in offenders.items() if found} == {}

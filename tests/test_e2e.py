@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pulumi_stack import PulumiStack
+from pulumi_stack import PulumiStack, configure_provider
 
 from bw_pulumi import compute_hashes
 from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox, StoredCredential
@@ -39,11 +39,7 @@ def sandbox() -> Iterator[Sandbox]:
 def stack(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> PulumiStack:
     stack = PulumiStack(tmp_path_factory.mktemp("e2e"), PROGRAM)
     stack.run("stack", "init", "e2e")
-    stack.set_config("bandwidth:accountId", sandbox.account_id)
-    stack.set_config("bandwidth:clientId", sandbox.config.client_id)
-    stack.set_config("bandwidth:clientSecret", sandbox.config.client_secret, secret=True)
-    stack.set_config("bandwidth:apiUrl", sandbox.base_url)
-    stack.set_config("bandwidth:tokenUrl", sandbox.token_url)
+    configure_provider(stack, sandbox)
     stack.set_config("realm", DEFAULT_REALM)
     for key, password in PASSWORDS.items():
         stack.set_config(key, password, secret=True)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pulumi_stack import PulumiStack
+from pulumi_stack import PulumiStack, configure_provider
 
 from bw_pulumi import compute_hashes
 from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox, StoredCredential
@@ -45,11 +45,7 @@ def stack(
         tmp_path_factory.mktemp(language), program, runtime=language, native_plugin=True
     )
     stack.run("stack", "init", language)
-    stack.set_config("bandwidth:accountId", sandbox.account_id)
-    stack.set_config("bandwidth:clientId", sandbox.config.client_id)
-    stack.set_config("bandwidth:clientSecret", sandbox.config.client_secret, secret=True)
-    stack.set_config("bandwidth:apiUrl", sandbox.base_url)
-    stack.set_config("bandwidth:tokenUrl", sandbox.token_url)
+    configure_provider(stack, sandbox)
     stack.set_config("realm", DEFAULT_REALM)
     stack.set_config("alphaUsername", "alpha")
     stack.set_config("alphaPassword", PASSWORDS["alpha-1"], secret=True)

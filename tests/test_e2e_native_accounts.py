@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pulumi_stack import PulumiStack
+from pulumi_stack import PulumiStack, configure_provider
 
 from bw_pulumi import compute_hashes
 from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox, StoredCredential
@@ -43,7 +43,7 @@ def accounts_stack(tmp_path: Path, boxes: dict[str, Sandbox]) -> PulumiStack:
             "accountId": box.account_id,
             "clientId": box.config.client_id,
             "apiUrl": box.base_url,
-            "tokenUrl": box.token_url,
+            "oauthUrl": box.token_url,
         }
         for name, box in boxes.items()
     ]
@@ -58,11 +58,7 @@ def accounts_stack(tmp_path: Path, boxes: dict[str, Sandbox]) -> PulumiStack:
 def default_provider_stack(tmp_path: Path, sandbox: Sandbox, client_secret: str) -> PulumiStack:
     stack = PulumiStack(tmp_path, TESTS / "e2e_native_python", native_plugin=True)
     stack.run("stack", "init", "default")
-    stack.set_config("bandwidth:accountId", sandbox.account_id)
-    stack.set_config("bandwidth:clientId", sandbox.config.client_id)
-    stack.set_config("bandwidth:clientSecret", client_secret, secret=True)
-    stack.set_config("bandwidth:apiUrl", sandbox.base_url)
-    stack.set_config("bandwidth:tokenUrl", sandbox.token_url)
+    configure_provider(stack, sandbox, clientSecret=client_secret)
     stack.set_config("realm", DEFAULT_REALM)
     for name in ("alpha", "bravo"):
         stack.set_config(f"{name}Username", name)
@@ -158,11 +154,14 @@ def test_a_wrong_client_secret_is_one_short_error(tmp_path: Path, sandbox: Sandb
     result = stack.run("up", "--yes", "--skip-preview", check=False)
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    expected = (
-        "error: OAuth2 token request to /api/v1/oauth2/token failed with HTTP 401;"
-        " check bandwidth:clientId and bandwidth:clientSecret\n"
-    )
-    assert expected in output
+    lines = output.splitlines()
+    diagnostic = lines[lines.index("  bandwidth:index:SipCredential (alpha):") + 1 :][:2]
+    assert diagnostic == [
+        "    error: create SIP credential 'alpha' failed: OAuth2 token request to"
+        " /api/v1/oauth2/token failed with HTTP 401; check bandwidth:clientId and"
+        " bandwidth:clientSecret",
+        "",
+    ]
     assert "Traceback" not in output and 'File "' not in output
     assert "not-the-Client-Secret" not in output
     assert sandbox.credentials() == []

@@ -15,7 +15,7 @@ import pytest
 from pulumi_stack import PulumiStack
 
 from bw_pulumi import compute_hashes
-from bw_pulumi.sandbox import Sandbox
+from bw_pulumi.sandbox import Fault, Sandbox
 
 pytestmark = pytest.mark.e2e
 
@@ -49,7 +49,7 @@ def stack(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> PulumiS
     stack.set_config("bandwidth:clientId", sandbox.config.client_id)
     stack.set_config("bandwidth:clientSecret", sandbox.config.client_secret, secret=True)
     stack.set_config("bandwidth:apiUrl", sandbox.base_url)
-    stack.set_config("bandwidth:tokenUrl", sandbox.token_url)
+    stack.set_config("bandwidth:oauthUrl", sandbox.token_url)
     stack.set_config("bandwidth:realmWaitSeconds", "60")
     stack.set_config("realmName", "office")
     for key, password in PASSWORDS.items():
@@ -90,7 +90,10 @@ def test_up_creates_the_realm_waits_for_it_then_its_credentials(
 ) -> None:
     sandbox.set_realm_timing(activation_seconds=2)
     declare(stack, EXT100, EXT101)
-    result = stack.run("up", "--yes", "--skip-preview")
+    preview = stack.run("preview")  # the realm's fqdn and id are unknown until it exists
+    assert "+ 4 to create" in preview.stdout
+    assert calls(sandbox, 0) == []
+    result = stack.run("up", "--yes")
     realm = the_realm(sandbox)
     assert realm.status == "ACTIVE"
     assert realm.fqdn != "office.auth.bandwidth.com"  # the API's FQDN, not a concatenation
@@ -171,6 +174,16 @@ def test_out_of_band_deletion_is_dropped_on_refresh_and_recreated(
     assert now["ext102"][1:] == expected_hashes(sandbox, "ext102", "pw_102")
     assert stack.resources()["ext102"]["id"] == f"{realm.id}/{now['ext102'][0]}"
     stack.run("preview", "--expect-no-changes")
+
+
+def test_a_rate_limited_up_shows_its_retry(stack: PulumiStack, sandbox: Sandbox) -> None:
+    specs = [EXT100, {**EXT101, "username": "ext111"}, EXT102]  # ext100 back to pw_100
+    declare(stack, *specs)
+    sandbox.inject(Fault("status", status=429, retry_after="1", method="PUT"))
+    result = stack.run("up", "--yes", "--skip-preview")
+    assert "bw-pulumi: PUT /api/accounts/" in result.stdout
+    assert "HTTP 429; retrying in 1.0 s (attempt 2 of 5)" in result.stdout
+    assert held(sandbox)["ext100"][1:] == expected_hashes(sandbox, "ext100", "pw_100")
 
 
 def test_state_and_output_hold_no_secret_in_plain_text(

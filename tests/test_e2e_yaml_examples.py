@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pulumi_stack import REPO, PulumiStack
+from pulumi_stack import REPO, PulumiStack, configure_provider
 
 from bw_pulumi import compute_hashes
 from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox
@@ -32,11 +32,7 @@ def example_stack(tmp_path: Path, name: str, sandbox: Sandbox) -> PulumiStack:
     (tmp_path / ".venv").symlink_to(REPO / ".venv")
     stack = PulumiStack(tmp_path / "examples", EXAMPLES / name, keep_project=True)
     stack.run("stack", "init", "dev")
-    stack.set_config("bandwidth:accountId", sandbox.account_id)
-    stack.set_config("bandwidth:clientId", sandbox.config.client_id)
-    stack.set_config("bandwidth:clientSecret", sandbox.config.client_secret, secret=True)
-    stack.set_config("bandwidth:apiUrl", sandbox.base_url)
-    stack.set_config("bandwidth:tokenUrl", sandbox.token_url)
+    configure_provider(stack, sandbox)
     return stack
 
 

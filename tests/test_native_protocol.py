@@ -31,7 +31,7 @@ def oauth_args(sandbox: Sandbox) -> dict[str, Any]:
         "clientId": sandbox.config.client_id,
         "clientSecret": Secret(sandbox.config.client_secret),
         "apiUrl": sandbox.base_url,
-        "tokenUrl": sandbox.token_url,
+        "oauthUrl": sandbox.token_url,
     }
 
 
@@ -166,7 +166,9 @@ def test_expected_failures_are_the_message_alone(plugin: NativeProcess, sandbox:
     with pytest.raises(grpc.RpcError) as caught:
         plugin.create("erin2", inputs("erin", "a different password"))
     details = caught.value.details() or ""
-    assert details.startswith("Bandwidth refused to create SIP credential 'erin'")
+    assert details.startswith(
+        "create SIP credential 'erin' failed: Bandwidth refused to create SIP credential 'erin'"
+    )
     assert "23009" in details and "adopt" in details
     assert "Traceback" not in details and 'File "' not in details
     other = compute_hashes("erin", "a different password", DEFAULT_REALM)

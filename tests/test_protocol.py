@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -25,7 +26,7 @@ def oauth_config(sandbox: Sandbox) -> dict[str, str]:
         "bandwidth:clientId": sandbox.config.client_id,
         "bandwidth:clientSecret": sandbox.config.client_secret,
         "bandwidth:apiUrl": sandbox.base_url,
-        "bandwidth:tokenUrl": sandbox.token_url,
+        "bandwidth:oauthUrl": sandbox.token_url,
     }
 
 
@@ -134,3 +135,33 @@ def test_concurrent_creates_share_one_provider_instance(
     assert sorted(ids) == sorted(names)
     assert len(sandbox.credentials()) == 12
     assert sandbox.token_requests == 1
+
+
+def test_an_api_failure_reaches_the_engine_as_a_short_message(
+    plugin: ProviderProcess, sandbox: Sandbox
+) -> None:
+    """The details are what `pulumi up` prints under the resource."""
+    plugin.configure({**oauth_config(sandbox), "bandwidth:clientSecret": "not-the-secret"})
+    with pytest.raises(grpc.RpcError) as caught:
+        plugin.create("frank", inputs("frank"))
+    lines = (caught.value.details() or "").splitlines()
+    assert len(lines) <= 12, lines
+    assert lines[-1].startswith(
+        "bw_pulumi.hook_errors.ProviderOperationError: create SIP credential 'frank' failed:"
+        " OAuth2 token request"
+    )
+    assert "HTTP 401" in lines[-1] and "bandwidth:clientSecret" in lines[-1]
+    our_frames = re.findall(r'/bw_pulumi/(\w+)\.py", line', "\n".join(lines))
+    assert our_frames == ["hook_errors"]
+
+
+def test_a_bug_in_a_hook_keeps_its_whole_traceback(
+    plugin: ProviderProcess, sandbox: Sandbox
+) -> None:
+    plugin.configure(oauth_config(sandbox))
+    without_realm = {"username": "grace", "password": PASSWORD}  # the engine checks first
+    with pytest.raises(grpc.RpcError) as caught:
+        plugin.create("grace", without_realm)
+    details = caught.value.details() or ""
+    assert "in from_props" in details
+    assert details.splitlines()[-1] == "KeyError: 'realm'"

@@ -9,6 +9,7 @@ from typing import Any
 import grpc
 import pytest
 from provider_process import REALM, ProviderProcess
+from pulumi.runtime.rpc import UNKNOWN
 from test_protocol import oauth_config
 
 from bw_pulumi import compute_hashes
@@ -70,6 +71,17 @@ def test_realm_and_credential_lifecycle(plugin: ProviderProcess, registrar: Sand
     registrar.set_realm_timing(deletion_seconds=1)
     plugin.delete("office", realm_id, realm, kind=REALM)
     assert [r.name for r in registrar.api_realms()] == ["main"]
+
+
+def test_preview_of_a_credential_in_a_realm_not_created_yet_passes_check(
+    plugin: ProviderProcess, registrar: Sandbox
+) -> None:
+    """In a first preview the realm's fqdn and id are unknown: check must let them pass."""
+    configure(plugin, registrar)
+    news = {"username": "ext100", "password": "pw", "realm": UNKNOWN, "realm_id": UNKNOWN}
+    reply = plugin.check("ext100", {}, news)
+    assert list(reply.failures) == []
+    assert registrar.requests == []
 
 
 def test_turning_default_off_fails_check(plugin: ProviderProcess, registrar: Sandbox) -> None:

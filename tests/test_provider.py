@@ -14,6 +14,7 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from bw_pulumi import SipCredentialProvider, compute_hashes
 from bw_pulumi.errors import BandwidthApiError, ConfigurationError
+from bw_pulumi.hook_errors import ProviderOperationError
 from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox, StoredCredential
 
 PASSWORD = "pr0vider-test-password"
@@ -25,7 +26,7 @@ def configured(sandbox: Sandbox, **overrides: str) -> SipCredentialProvider:
         "bandwidth:clientId": sandbox.config.client_id,
         "bandwidth:clientSecret": sandbox.config.client_secret,
         "bandwidth:apiUrl": sandbox.base_url,
-        "bandwidth:tokenUrl": sandbox.token_url,
+        "bandwidth:oauthUrl": sandbox.token_url,
         **overrides,
     }
     provider = SipCredentialProvider()
@@ -191,8 +192,9 @@ def test_create_duplicate_fails_with_the_api_reason(
     provider: SipCredentialProvider, sandbox: Sandbox
 ) -> None:
     provider.create(inputs())
-    with pytest.raises(BandwidthApiError, match="23009") as caught:
+    with pytest.raises(ProviderOperationError, match="23009") as caught:
         provider.create(inputs(password="someone else's password"))
+    assert isinstance(caught.value.cause, BandwidthApiError)
     assert "someone else" not in str(caught.value)
 
 
@@ -333,10 +335,11 @@ def test_missing_settings_fail_the_first_api_call_naming_the_keys(
     provider = SipCredentialProvider()
     provider.configure(ConfigureRequest(Config({}, "bw-pulumi")))
     assert provider.check({}, inputs()).failures == []
-    with pytest.raises(ConfigurationError, match="bandwidth:accountId"):
+    with pytest.raises(ProviderOperationError, match="bandwidth:accountId") as caught:
         provider.create(inputs())
+    assert isinstance(caught.value.cause, ConfigurationError)
     provider.configure(ConfigureRequest(Config({"bandwidth:accountId": "1"}, "bw-pulumi")))
-    with pytest.raises(ConfigurationError, match="bandwidth:clientSecret"):
+    with pytest.raises(ProviderOperationError, match="bandwidth:clientSecret"):
         provider.create(inputs())
 
 
@@ -350,8 +353,9 @@ def test_pickled_provider_carries_no_settings(
     for secret in (sandbox.config.client_secret, sandbox.base_url, sandbox.account_id):
         assert secret.encode() not in blob
     clone = dill.loads(blob)
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(ProviderOperationError) as caught:
         clone.read("alice", {})
+    assert isinstance(caught.value.cause, ConfigurationError)
 
 
 def test_one_instance_serves_concurrent_calls(
@@ -382,7 +386,7 @@ def test_a_duplicate_without_adopt_says_how_to_take_it_over(
     provider: SipCredentialProvider, sandbox: Sandbox
 ) -> None:
     provider.create(inputs())
-    with pytest.raises(BandwidthApiError, match="adopt=True"):
+    with pytest.raises(ProviderOperationError, match="adopt=True"):
         provider.create(inputs(password="another password entirely"))
 
 
@@ -403,8 +407,9 @@ def test_adopt_recreates_what_a_put_cannot_change(
 
 def test_read_raises_rather_than_dropping_state_on_a_foreign_404(sandbox: Sandbox) -> None:
     provider = configured(sandbox, **{"bandwidth:apiUrl": sandbox.base_url + "/typo"})
-    with pytest.raises(BandwidthApiError):
+    with pytest.raises(ProviderOperationError, match="HTTP 404") as caught:
         provider.read("alice", {})
+    assert isinstance(caught.value.cause, BandwidthApiError)
 
 
 def test_desired_credential_repr_hides_the_password() -> None:

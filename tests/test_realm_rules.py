@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
 from bw_pulumi.credential_ops import CredentialOperations
@@ -131,6 +132,14 @@ def test_realm_scoped_diff(change: dict[str, Any], replaces: list[str], delete_f
     assert plan.changes is True
     assert plan.replaces == replaces
     assert plan.delete_before_replace is delete_first
+
+
+def test_unknowns_as_the_sdk_hands_them_pass_check() -> None:
+    unknown = Unknown()
+    checked = credentials.check({}, inputs(realm=unknown, realm_id=unknown))
+    assert checked.failures == []
+    assert realms.check({}, {"name": unknown, "default": unknown}).failures == []
+    assert credentials.diff(created(), inputs(realm_id=unknown)).replaces == ["realm_id"]
 
 
 def test_realm_scoped_diff_no_change() -> None:

@@ -301,6 +301,7 @@ def test_all_failed_is_400_with_response_status(api: requests.Session, sandbox: 
         (entry("bob", domain="d" * 33), "23015"),
         (entry("bob", domain="bad/domain"), "23015"),
         (entry("bob", domain="a@b.com"), "23015"),
+        (entry("bob", domain="corp_x.example.com"), "23015"),
         (entry("bob", realm="unknown.auth.bandwidth.com"), "23018"),
         (entry("bob", app_id="not-a-uuid"), "23020"),
         (entry("bob", extra="<Password>secret</Password>"), "99001"),

@@ -61,6 +61,41 @@ def test_credentials_are_read_from_the_exported_state(tmp_path: Path) -> None:
     assert "pw-1" not in repr(credential)
 
 
+def test_secret_outputs_in_pulumis_envelope_are_unwrapped(tmp_path: Path) -> None:
+    """What `pulumi stack export --show-secrets` really prints for a secret output."""
+
+    def secret(value: str) -> dict[str, str]:
+        return {
+            "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+            "plaintext": json.dumps(value),
+        }
+
+    outputs = {
+        "username": "bob",
+        "realm": "r.auth.bandwidth.com",
+        "password": secret('pw "quoted" 1'),
+        "hash1": secret("0" * 32),
+    }
+    resources = [{"type": DYNAMIC, "urn": f"urn:pulumi:s::p::{DYNAMIC}::bob", "outputs": outputs}]
+    fake_pulumi(tmp_path, {"deployment": {"resources": resources}})
+    [credential] = stack_credentials(tmp_path)
+    assert credential.password == 'pw "quoted" 1'
+    assert credential.composite_username == "bob"
+
+
+def test_a_secret_left_encrypted_is_an_error(tmp_path: Path) -> None:
+    encrypted = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
+    outputs = {
+        "username": "bob",
+        "realm": "r.example.com",
+        "password": {**encrypted, "ciphertext": "x"},
+    }
+    resources = [{"type": DYNAMIC, "urn": f"urn:pulumi:s::p::{DYNAMIC}::bob", "outputs": outputs}]
+    fake_pulumi(tmp_path, {"deployment": {"resources": resources}})
+    with pytest.raises(StackReadError, match="still encrypted"):
+        stack_credentials(tmp_path)
+
+
 def test_a_credential_without_outputs_says_to_deploy_first(tmp_path: Path) -> None:
     resources = [{"type": DYNAMIC, "urn": f"urn:pulumi:s::p::{DYNAMIC}::bob", "outputs": {}}]
     fake_pulumi(tmp_path, {"deployment": {"resources": resources}})

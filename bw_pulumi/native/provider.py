@@ -41,12 +41,21 @@ from pulumi.provider.experimental.provider import (
 from bw_pulumi.client import BandwidthClient
 from bw_pulumi.credential_ops import CredentialOperations
 from bw_pulumi.definitions import PROVIDER_CONFIG, SIP_CREDENTIAL, SIP_REALM, ResourceDefinition
+from bw_pulumi.hook_errors import (
+    EXPECTED_FAILURES,
+    NameOf,
+    ProviderOperationError,
+    credential_name,
+    describe,
+    realm_name,
+)
 from bw_pulumi.lifecycle import UNKNOWN, Checked, Created, Found, Plan, Props
+from bw_pulumi.logs import configure_logging
 from bw_pulumi.native import schema
 from bw_pulumi.native.names import camel_text, to_camel
 from bw_pulumi.native.values import plain_value, secret_keys, to_plain, to_wire
 from bw_pulumi.realm_ops import RealmOperations, Waiting
-from bw_pulumi.settings import load_client_settings, load_realm_wait_seconds
+from bw_pulumi.settings import load_client_settings, load_log_level, load_realm_wait_seconds
 
 #: Threads for API calls. The engine decides how many operations run at once (``--parallel``);
 #: idle threads cost nothing, and they are started only when needed.
@@ -69,10 +78,12 @@ class Operations(Protocol):
 
 @dataclass(frozen=True)
 class Kind:
-    """One resource type: its definition and its operations."""
+    """One resource type: its definition, its operations, and how messages name it."""
 
     definition: ResourceDefinition
     ops: Operations
+    label: str
+    name_of: NameOf
 
     def wire(
         self, props: Mapping[str, Any], also_secret: Collection[str] = ()
@@ -81,6 +92,16 @@ class Kind:
 
     def message(self, text: str) -> str:
         return camel_text(text, self.definition.names)
+
+    def call(self, hook: str, operation: Callable[..., T], *args: Any) -> T:
+        """``operation(*args)``; an expected failure is told as the dynamic provider tells
+        it (:mod:`bw_pulumi.hook_errors`): "create SIP credential 'bob' failed: ..."."""
+        try:
+            return operation(*args)
+        except EXPECTED_FAILURES as error:
+            what = describe(self.label, args, self.name_of)
+            failure = ProviderOperationError(f"{hook} {what} failed: {error}", error)
+        raise failure
 
 
 class BandwidthProvider(Provider):
@@ -100,10 +121,13 @@ class BandwidthProvider(Provider):
         wait_seconds = Waiting(seconds=lambda: load_realm_wait_seconds(self._lookup, environ))
         self._kinds = {
             schema.type_token(SIP_CREDENTIAL): Kind(
-                SIP_CREDENTIAL, CredentialOperations(self._api)
+                SIP_CREDENTIAL, CredentialOperations(self._api), "SIP credential", credential_name
             ),
             schema.type_token(SIP_REALM): Kind(
-                SIP_REALM, RealmOperations(self._api, waiting or wait_seconds)
+                SIP_REALM,
+                RealmOperations(self._api, waiting or wait_seconds),
+                "SIP realm",
+                realm_name,
             ),
         }
 
@@ -154,6 +178,7 @@ class BandwidthProvider(Provider):
                 config[CONFIG_PREFIX + key] = plain_value(value)
         with self._lock:
             self._config, self._client = config, None
+        configure_logging(load_log_level(self._lookup, self._environ))
         return ConfigureResponse(accept_secrets=True, supports_preview=True)
 
     # -- resources ----------------------------------------------------------------------------
@@ -167,7 +192,7 @@ class BandwidthProvider(Provider):
     async def check(self, request: CheckRequest) -> CheckResponse:
         kind = self._kind(request.type)
         olds, news = to_plain(request.old_inputs), to_plain(request.new_inputs)
-        checked = kind.ops.check(olds, news)
+        checked = kind.call("check", kind.ops.check, olds, news)
         failures = [
             f for f in checked.failures if not _unreadable_at_import(kind, olds, news, f.property)
         ]
@@ -179,7 +204,7 @@ class BandwidthProvider(Provider):
     async def diff(self, request: DiffRequest) -> DiffResponse:
         kind = self._kind(request.type)
         olds, news = to_plain(request.old_state), to_plain(request.new_inputs)
-        plan = kind.ops.diff(olds, news)
+        plan = kind.call("diff", kind.ops.diff, olds, news)
         return DiffResponse(
             changes=plan.changes,
             replaces=[to_camel(key) for key in plan.replaces],
@@ -197,12 +222,13 @@ class BandwidthProvider(Provider):
         secrets = secret_keys(request.properties)
         if request.preview:
             return CreateResponse(None, kind.wire(_previewed(kind, props), secrets))
-        created = await self._run(kind.ops.create, props)
+        created = await self._run(kind.call, "create", kind.ops.create, props)
         return CreateResponse(created.id, kind.wire(created.outputs, secrets))
 
     async def read(self, request: ReadRequest) -> ReadResponse:
         kind = self._kind(request.type)
-        found = await self._run(kind.ops.read, request.resource_id, to_plain(request.properties))
+        props = to_plain(request.properties)
+        found = await self._run(kind.call, "read", kind.ops.read, request.resource_id, props)
         if found.id is None:
             return ReadResponse(None, {}, {})
         secrets = secret_keys(request.properties)
@@ -216,12 +242,15 @@ class BandwidthProvider(Provider):
         secrets = secret_keys(request.news)
         if request.preview:
             return UpdateResponse(kind.wire(_previewed(kind, news, olds), secrets))
-        outputs = await self._run(kind.ops.update, request.resource_id, olds, news)
+        outputs = await self._run(
+            kind.call, "update", kind.ops.update, request.resource_id, olds, news
+        )
         return UpdateResponse(kind.wire(outputs, secrets))
 
     async def delete(self, request: DeleteRequest) -> None:
         kind = self._kind(request.type)
-        await self._run(kind.ops.delete, request.resource_id, to_plain(request.properties))
+        props = to_plain(request.properties)
+        await self._run(kind.call, "delete", kind.ops.delete, request.resource_id, props)
 
     async def _run(self, call: Callable[..., T], *args: Any) -> T:
         """A blocking operation on the pool, so the event loop serves other calls meanwhile."""

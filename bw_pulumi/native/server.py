@@ -26,15 +26,13 @@ from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import provider_pb2_grpc
 
 from bw_pulumi.definitions import RESOURCES
-from bw_pulumi.domain import InvalidInputError
-from bw_pulumi.errors import BandwidthApiError, ConfigurationError
+from bw_pulumi.hook_errors import EXPECTED_FAILURES, ProviderOperationError
 from bw_pulumi.native.names import camel_text
 from bw_pulumi.native.provider import BandwidthProvider
 from bw_pulumi.native.schema import plugin_version
-from bw_pulumi.realm_ops import RealmWaitError
 
 #: Failures whose message says everything the user needs: no traceback.
-EXPECTED_ERRORS = (BandwidthApiError, ConfigurationError, InvalidInputError, RealmWaitError)
+EXPECTED_ERRORS: tuple[type[Exception], ...] = (ProviderOperationError, *EXPECTED_FAILURES)
 _ALL_NAMES = tuple(name for d in RESOURCES for name in d.names)
 
 Handler = Callable[[Any, Any, Any], Awaitable[Any]]

@@ -34,8 +34,10 @@ MAX_DOMAIN: Final = 32
 MAX_HASH: Final = 64
 
 _USER_NAME = re.compile(r"[A-Za-z0-9._\-!$&*+=~]{1,32}")
-# Hostname-ish: letters, digits, '.', '-', '_'; no leading/trailing '.'/'-', no '..'.
-_DOMAIN = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9._-]*[A-Za-z0-9_])?")
+# A hostname: dot-separated labels of letters, digits and '-', none empty or starting or
+# ending with '-'; no '_' (why: docs/bandwidth-api.md, "Underscore in Domain").
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_DOMAIN = re.compile(rf"{_LABEL}(?:\.{_LABEL})*")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _WHITESPACE = re.compile(r"\s")
 
@@ -80,10 +82,10 @@ def check_user_name(value: str | None) -> str:
 def check_domain(value: str | None) -> str | None:
     if not value:
         return None
-    if len(value) > MAX_DOMAIN or ".." in value or not _DOMAIN.fullmatch(value):
+    if len(value) > MAX_DOMAIN or not _DOMAIN.fullmatch(value):
         raise ApiError(
             INVALID_DOMAIN,
-            f"Domain must be at most {MAX_DOMAIN} characters of a-z A-Z 0-9 . - _",
+            f"Domain must be a hostname of at most {MAX_DOMAIN} characters (a-z A-Z 0-9 . -)",
         )
     return value
 

@@ -40,3 +40,6 @@ pulumi.export("credentials", [c.composite_username for c in (bridge, *office)])
 pulumi.export("network_bridge_to", f"sip:{{E.164 number}}@{realm}:{sip_port}")
 pulumi.export("network_bridge_sip_auth_username", bridge.composite_username)
 pulumi.export("network_bridge_sip_auth_password", bridge.password)
+# With these, `bw-pulumi call --stack .` works on this project too (see examples/network-bridge).
+pulumi.export("network_bridge_realm", bridge.realm)
+pulumi.export("network_bridge_port", sip_port)

@@ -53,10 +53,16 @@ namespace BwPulumi.Bandwidth
         public Output<string?> ClientSecret { get; private set; } = null!;
 
         /// <summary>
+        /// What the provider logs (never a secret): warning (the default: retries, adoptions, realm waits), info (adds token fetches, list pages, realm creation) or debug.
+        /// </summary>
+        [Output("logLevel")]
+        public Output<string?> LogLevel { get; private set; } = null!;
+
+        /// <summary>
         /// OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
         /// </summary>
-        [Output("tokenUrl")]
-        public Output<string?> TokenUrl { get; private set; } = null!;
+        [Output("oauthUrl")]
+        public Output<string?> OauthUrl { get; private set; } = null!;
 
 
         /// <summary>
@@ -148,16 +154,22 @@ namespace BwPulumi.Bandwidth
         }
 
         /// <summary>
-        /// How long a realm create or delete may wait for Bandwidth (seconds, default 300).
+        /// What the provider logs (never a secret): warning (the default: retries, adoptions, realm waits), info (adds token fetches, list pages, realm creation) or debug.
         /// </summary>
-        [Input("realmWaitSeconds", json: true)]
-        public Input<double>? RealmWaitSeconds { get; set; }
+        [Input("logLevel")]
+        public Input<string>? LogLevel { get; set; }
 
         /// <summary>
         /// OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
         /// </summary>
-        [Input("tokenUrl")]
-        public Input<string>? TokenUrl { get; set; }
+        [Input("oauthUrl")]
+        public Input<string>? OauthUrl { get; set; }
+
+        /// <summary>
+        /// How long a realm create or delete may wait for Bandwidth (seconds, default 300).
+        /// </summary>
+        [Input("realmWaitSeconds", json: true)]
+        public Input<double>? RealmWaitSeconds { get; set; }
 
         public ProviderArgs()
         {

@@ -47,9 +47,13 @@ export class Provider extends pulumi.ProviderResource {
      */
     declare public readonly clientSecret: pulumi.Output<string | undefined>;
     /**
+     * What the provider logs (never a secret): warning (the default: retries, adoptions, realm waits), info (adds token fetches, list pages, realm creation) or debug.
+     */
+    declare public readonly logLevel: pulumi.Output<string | undefined>;
+    /**
      * OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
      */
-    declare public readonly tokenUrl: pulumi.Output<string | undefined>;
+    declare public readonly oauthUrl: pulumi.Output<string | undefined>;
 
     /**
      * Create a Provider resource with the given unique name, arguments, and options.
@@ -68,8 +72,9 @@ export class Provider extends pulumi.ProviderResource {
             resourceInputs["apiUsername"] = args?.apiUsername;
             resourceInputs["clientId"] = args?.clientId;
             resourceInputs["clientSecret"] = args?.clientSecret ? pulumi.secret(args.clientSecret) : undefined;
+            resourceInputs["logLevel"] = args?.logLevel;
+            resourceInputs["oauthUrl"] = args?.oauthUrl;
             resourceInputs["realmWaitSeconds"] = pulumi.output(args?.realmWaitSeconds).apply(JSON.stringify);
-            resourceInputs["tokenUrl"] = args?.tokenUrl;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         const secretOpts = { additionalSecretOutputs: ["apiPassword", "clientSecret"] };
@@ -107,11 +112,15 @@ export interface ProviderArgs {
      */
     clientSecret?: pulumi.Input<string | undefined>;
     /**
-     * How long a realm create or delete may wait for Bandwidth (seconds, default 300).
+     * What the provider logs (never a secret): warning (the default: retries, adoptions, realm waits), info (adds token fetches, list pages, realm creation) or debug.
      */
-    realmWaitSeconds?: pulumi.Input<number | undefined>;
+    logLevel?: pulumi.Input<string | undefined>;
     /**
      * OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
      */
-    tokenUrl?: pulumi.Input<string | undefined>;
+    oauthUrl?: pulumi.Input<string | undefined>;
+    /**
+     * How long a realm create or delete may wait for Bandwidth (seconds, default 300).
+     */
+    realmWaitSeconds?: pulumi.Input<number | undefined>;
 }

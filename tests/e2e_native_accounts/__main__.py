@@ -2,7 +2,7 @@
 bandwidth provider per account, from the generated Python SDK.
 
 Config: ``accounts``, a JSON list of {"name", "accountId", "clientId", "apiUrl",
-"tokenUrl"}; ``<name>ClientSecret`` (secret) for each; ``password`` (secret); ``realm``.
+"oauthUrl"}; ``<name>ClientSecret`` (secret) for each; ``password`` (secret); ``realm``.
 """
 
 import json
@@ -22,7 +22,7 @@ for account in json.loads(config.require("accounts")):
         client_id=account["clientId"],
         client_secret=config.require_secret(f"{name}ClientSecret"),
         api_url=account["apiUrl"],
-        token_url=account["tokenUrl"],
+        oauth_url=account["oauthUrl"],
     )
     bridge = bandwidth.SipCredential(
         f"{name}-bridge",

@@ -92,6 +92,26 @@ namespace BwPulumi.Bandwidth
             set => _clientSecret.Set(value);
         }
 
+        private static readonly __Value<string?> _logLevel = new __Value<string?>(() => __config.Get("logLevel"));
+        /// <summary>
+        /// What the provider logs (never a secret): warning (the default: retries, adoptions, realm waits), info (adds token fetches, list pages, realm creation) or debug.
+        /// </summary>
+        public static string? LogLevel
+        {
+            get => _logLevel.Get();
+            set => _logLevel.Set(value);
+        }
+
+        private static readonly __Value<string?> _oauthUrl = new __Value<string?>(() => __config.Get("oauthUrl"));
+        /// <summary>
+        /// OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
+        /// </summary>
+        public static string? OauthUrl
+        {
+            get => _oauthUrl.Get();
+            set => _oauthUrl.Set(value);
+        }
+
         private static readonly __Value<double?> _realmWaitSeconds = new __Value<double?>(() => __config.GetDouble("realmWaitSeconds"));
         /// <summary>
         /// How long a realm create or delete may wait for Bandwidth (seconds, default 300).
@@ -100,16 +120,6 @@ namespace BwPulumi.Bandwidth
         {
             get => _realmWaitSeconds.Get();
             set => _realmWaitSeconds.Set(value);
-        }
-
-        private static readonly __Value<string?> _tokenUrl = new __Value<string?>(() => __config.Get("tokenUrl"));
-        /// <summary>
-        /// OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
-        /// </summary>
-        public static string? TokenUrl
-        {
-            get => _tokenUrl.Get();
-            set => _tokenUrl.Set(value);
         }
 
     }

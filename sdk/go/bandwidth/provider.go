@@ -27,8 +27,10 @@ type Provider struct {
 	ClientId pulumi.StringPtrOutput `pulumi:"clientId"`
 	// OAuth2 client secret (client credentials).
 	ClientSecret pulumi.StringPtrOutput `pulumi:"clientSecret"`
+	// What the provider logs (never a secret): warning (the default: retries, adoptions, realm waits), info (adds token fetches, list pages, realm creation) or debug.
+	LogLevel pulumi.StringPtrOutput `pulumi:"logLevel"`
 	// OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
-	TokenUrl pulumi.StringPtrOutput `pulumi:"tokenUrl"`
+	OauthUrl pulumi.StringPtrOutput `pulumi:"oauthUrl"`
 }
 
 // NewProvider registers a new resource with the given unique name, arguments, and options.
@@ -71,10 +73,12 @@ type providerArgs struct {
 	ClientId *string `pulumi:"clientId"`
 	// OAuth2 client secret (client credentials).
 	ClientSecret *string `pulumi:"clientSecret"`
+	// What the provider logs (never a secret): warning (the default: retries, adoptions, realm waits), info (adds token fetches, list pages, realm creation) or debug.
+	LogLevel *string `pulumi:"logLevel"`
+	// OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
+	OauthUrl *string `pulumi:"oauthUrl"`
 	// How long a realm create or delete may wait for Bandwidth (seconds, default 300).
 	RealmWaitSeconds *float64 `pulumi:"realmWaitSeconds"`
-	// OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
-	TokenUrl *string `pulumi:"tokenUrl"`
 }
 
 // The set of arguments for constructing a Provider resource.
@@ -91,10 +95,12 @@ type ProviderArgs struct {
 	ClientId pulumi.StringPtrInput
 	// OAuth2 client secret (client credentials).
 	ClientSecret pulumi.StringPtrInput
+	// What the provider logs (never a secret): warning (the default: retries, adoptions, realm waits), info (adds token fetches, list pages, realm creation) or debug.
+	LogLevel pulumi.StringPtrInput
+	// OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
+	OauthUrl pulumi.StringPtrInput
 	// How long a realm create or delete may wait for Bandwidth (seconds, default 300).
 	RealmWaitSeconds pulumi.Float64PtrInput
-	// OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
-	TokenUrl pulumi.StringPtrInput
 }
 
 func (ProviderArgs) ElementType() reflect.Type {
@@ -164,9 +170,14 @@ func (o ProviderOutput) ClientSecret() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Provider) pulumi.StringPtrOutput { return v.ClientSecret }).(pulumi.StringPtrOutput)
 }
 
+// What the provider logs (never a secret): warning (the default: retries, adoptions, realm waits), info (adds token fetches, list pages, realm creation) or debug.
+func (o ProviderOutput) LogLevel() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Provider) pulumi.StringPtrOutput { return v.LogLevel }).(pulumi.StringPtrOutput)
+}
+
 // OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
-func (o ProviderOutput) TokenUrl() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *Provider) pulumi.StringPtrOutput { return v.TokenUrl }).(pulumi.StringPtrOutput)
+func (o ProviderOutput) OauthUrl() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Provider) pulumi.StringPtrOutput { return v.OauthUrl }).(pulumi.StringPtrOutput)
 }
 
 func init() {

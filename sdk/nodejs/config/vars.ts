@@ -74,12 +74,12 @@ Object.defineProperty(exports, "clientSecret", {
 });
 
 /**
- * How long a realm create or delete may wait for Bandwidth (seconds, default 300).
+ * What the provider logs (never a secret): warning (the default: retries, adoptions, realm waits), info (adds token fetches, list pages, realm creation) or debug.
  */
-export declare const realmWaitSeconds: number | undefined;
-Object.defineProperty(exports, "realmWaitSeconds", {
+export declare const logLevel: string | undefined;
+Object.defineProperty(exports, "logLevel", {
     get() {
-        return __config.getObject<number>("realmWaitSeconds");
+        return __config.get("logLevel");
     },
     enumerable: true,
 });
@@ -87,10 +87,21 @@ Object.defineProperty(exports, "realmWaitSeconds", {
 /**
  * OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
  */
-export declare const tokenUrl: string | undefined;
-Object.defineProperty(exports, "tokenUrl", {
+export declare const oauthUrl: string | undefined;
+Object.defineProperty(exports, "oauthUrl", {
     get() {
-        return __config.get("tokenUrl");
+        return __config.get("oauthUrl");
+    },
+    enumerable: true,
+});
+
+/**
+ * How long a realm create or delete may wait for Bandwidth (seconds, default 300).
+ */
+export declare const realmWaitSeconds: number | undefined;
+Object.defineProperty(exports, "realmWaitSeconds", {
+    get() {
+        return __config.getObject<number>("realmWaitSeconds");
     },
     enumerable: true,
 });

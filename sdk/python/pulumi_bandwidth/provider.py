@@ -25,8 +25,9 @@ class ProviderArgs:
                  api_username: pulumi.Input[Optional[_builtins.str]] = None,
                  client_id: pulumi.Input[Optional[_builtins.str]] = None,
                  client_secret: pulumi.Input[Optional[_builtins.str]] = None,
-                 realm_wait_seconds: pulumi.Input[Optional[_builtins.float]] = None,
-                 token_url: pulumi.Input[Optional[_builtins.str]] = None):
+                 log_level: pulumi.Input[Optional[_builtins.str]] = None,
+                 oauth_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 realm_wait_seconds: pulumi.Input[Optional[_builtins.float]] = None):
         """
         The set of arguments for constructing a Provider resource.
 
@@ -36,8 +37,9 @@ class ProviderArgs:
         :param pulumi.Input[_builtins.str] api_username: Legacy API user name (Basic auth).
         :param pulumi.Input[_builtins.str] client_id: OAuth2 client id (client credentials).
         :param pulumi.Input[_builtins.str] client_secret: OAuth2 client secret (client credentials).
+        :param pulumi.Input[_builtins.str] log_level: What the provider logs (never a secret): warning (the default: retries, adoptions, realm waits), info (adds token fetches, list pages, realm creation) or debug.
+        :param pulumi.Input[_builtins.str] oauth_url: OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
         :param pulumi.Input[_builtins.float] realm_wait_seconds: How long a realm create or delete may wait for Bandwidth (seconds, default 300).
-        :param pulumi.Input[_builtins.str] token_url: OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
         """
         if account_id is not None:
             pulumi.set(__self__, "account_id", account_id)
@@ -51,10 +53,12 @@ class ProviderArgs:
             pulumi.set(__self__, "client_id", client_id)
         if client_secret is not None:
             pulumi.set(__self__, "client_secret", client_secret)
+        if log_level is not None:
+            pulumi.set(__self__, "log_level", log_level)
+        if oauth_url is not None:
+            pulumi.set(__self__, "oauth_url", oauth_url)
         if realm_wait_seconds is not None:
             pulumi.set(__self__, "realm_wait_seconds", realm_wait_seconds)
-        if token_url is not None:
-            pulumi.set(__self__, "token_url", token_url)
 
     @_builtins.property
     @pulumi.getter(name="accountId")
@@ -129,6 +133,30 @@ class ProviderArgs:
         pulumi.set(self, "client_secret", value)
 
     @_builtins.property
+    @pulumi.getter(name="logLevel")
+    def log_level(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        What the provider logs (never a secret): warning (the default: retries, adoptions, realm waits), info (adds token fetches, list pages, realm creation) or debug.
+        """
+        return pulumi.get(self, "log_level")
+
+    @log_level.setter
+    def log_level(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "log_level", value)
+
+    @_builtins.property
+    @pulumi.getter(name="oauthUrl")
+    def oauth_url(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
+        """
+        return pulumi.get(self, "oauth_url")
+
+    @oauth_url.setter
+    def oauth_url(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "oauth_url", value)
+
+    @_builtins.property
     @pulumi.getter(name="realmWaitSeconds")
     def realm_wait_seconds(self) -> pulumi.Input[Optional[_builtins.float]]:
         """
@@ -139,18 +167,6 @@ class ProviderArgs:
     @realm_wait_seconds.setter
     def realm_wait_seconds(self, value: pulumi.Input[Optional[_builtins.float]]):
         pulumi.set(self, "realm_wait_seconds", value)
-
-    @_builtins.property
-    @pulumi.getter(name="tokenUrl")
-    def token_url(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
-        """
-        return pulumi.get(self, "token_url")
-
-    @token_url.setter
-    def token_url(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "token_url", value)
 
 
 @pulumi.type_token("pulumi:providers:bandwidth")
@@ -165,8 +181,9 @@ class Provider(pulumi.ProviderResource):
                  api_username: pulumi.Input[Optional[_builtins.str]] = None,
                  client_id: pulumi.Input[Optional[_builtins.str]] = None,
                  client_secret: pulumi.Input[Optional[_builtins.str]] = None,
+                 log_level: pulumi.Input[Optional[_builtins.str]] = None,
+                 oauth_url: pulumi.Input[Optional[_builtins.str]] = None,
                  realm_wait_seconds: pulumi.Input[Optional[_builtins.float]] = None,
-                 token_url: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         """
         The bandwidth provider: one Bandwidth account. Each setting falls back to its environment variable (BW_ACCOUNT_ID, BW_CLIENT_ID, ...).
@@ -179,8 +196,9 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.Input[_builtins.str] api_username: Legacy API user name (Basic auth).
         :param pulumi.Input[_builtins.str] client_id: OAuth2 client id (client credentials).
         :param pulumi.Input[_builtins.str] client_secret: OAuth2 client secret (client credentials).
+        :param pulumi.Input[_builtins.str] log_level: What the provider logs (never a secret): warning (the default: retries, adoptions, realm waits), info (adds token fetches, list pages, realm creation) or debug.
+        :param pulumi.Input[_builtins.str] oauth_url: OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
         :param pulumi.Input[_builtins.float] realm_wait_seconds: How long a realm create or delete may wait for Bandwidth (seconds, default 300).
-        :param pulumi.Input[_builtins.str] token_url: OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
         """
         ...
     @overload
@@ -212,8 +230,9 @@ class Provider(pulumi.ProviderResource):
                  api_username: pulumi.Input[Optional[_builtins.str]] = None,
                  client_id: pulumi.Input[Optional[_builtins.str]] = None,
                  client_secret: pulumi.Input[Optional[_builtins.str]] = None,
+                 log_level: pulumi.Input[Optional[_builtins.str]] = None,
+                 oauth_url: pulumi.Input[Optional[_builtins.str]] = None,
                  realm_wait_seconds: pulumi.Input[Optional[_builtins.float]] = None,
-                 token_url: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):
@@ -229,8 +248,9 @@ class Provider(pulumi.ProviderResource):
             __props__.__dict__["api_username"] = api_username
             __props__.__dict__["client_id"] = client_id
             __props__.__dict__["client_secret"] = None if client_secret is None else pulumi.Output.secret(client_secret)
+            __props__.__dict__["log_level"] = log_level
+            __props__.__dict__["oauth_url"] = oauth_url
             __props__.__dict__["realm_wait_seconds"] = pulumi.Output.from_input(realm_wait_seconds).apply(pulumi.runtime.to_json) if realm_wait_seconds is not None else None
-            __props__.__dict__["token_url"] = token_url
         secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["apiPassword", "clientSecret"])
         opts = pulumi.ResourceOptions.merge(opts, secret_opts)
         super(Provider, __self__).__init__(
@@ -288,10 +308,18 @@ class Provider(pulumi.ProviderResource):
         return pulumi.get(self, "client_secret")
 
     @_builtins.property
-    @pulumi.getter(name="tokenUrl")
-    def token_url(self) -> pulumi.Output[Optional[_builtins.str]]:
+    @pulumi.getter(name="logLevel")
+    def log_level(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        What the provider logs (never a secret): warning (the default: retries, adoptions, realm waits), info (adds token fetches, list pages, realm creation) or debug.
+        """
+        return pulumi.get(self, "log_level")
+
+    @_builtins.property
+    @pulumi.getter(name="oauthUrl")
+    def oauth_url(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
         OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
         """
-        return pulumi.get(self, "token_url")
+        return pulumi.get(self, "oauth_url")
 

@@ -41,12 +41,17 @@ func GetClientSecret(ctx *pulumi.Context) string {
 	return config.Get(ctx, "bandwidth:clientSecret")
 }
 
-// How long a realm create or delete may wait for Bandwidth (seconds, default 300).
-func GetRealmWaitSeconds(ctx *pulumi.Context) float64 {
-	return config.GetFloat64(ctx, "bandwidth:realmWaitSeconds")
+// What the provider logs (never a secret): warning (the default: retries, adoptions, realm waits), info (adds token fetches, list pages, realm creation) or debug.
+func GetLogLevel(ctx *pulumi.Context) string {
+	return config.Get(ctx, "bandwidth:logLevel")
 }
 
 // OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
-func GetTokenUrl(ctx *pulumi.Context) string {
-	return config.Get(ctx, "bandwidth:tokenUrl")
+func GetOauthUrl(ctx *pulumi.Context) string {
+	return config.Get(ctx, "bandwidth:oauthUrl")
+}
+
+// How long a realm create or delete may wait for Bandwidth (seconds, default 300).
+func GetRealmWaitSeconds(ctx *pulumi.Context) float64 {
+	return config.GetFloat64(ctx, "bandwidth:realmWaitSeconds")
 }

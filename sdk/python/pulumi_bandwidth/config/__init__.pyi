@@ -44,13 +44,18 @@ clientSecret: Optional[str]
 OAuth2 client secret (client credentials).
 """
 
+logLevel: Optional[str]
+"""
+What the provider logs (never a secret): warning (the default: retries, adoptions, realm waits), info (adds token fetches, list pages, realm creation) or debug.
+"""
+
+oauthUrl: Optional[str]
+"""
+OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
+"""
+
 realmWaitSeconds: Optional[float]
 """
 How long a realm create or delete may wait for Bandwidth (seconds, default 300).
-"""
-
-tokenUrl: Optional[str]
-"""
-OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
 """
 

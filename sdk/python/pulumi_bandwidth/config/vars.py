@@ -63,16 +63,23 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get('clientSecret')
 
     @_builtins.property
+    def log_level(self) -> Optional[str]:
+        """
+        What the provider logs (never a secret): warning (the default: retries, adoptions, realm waits), info (adds token fetches, list pages, realm creation) or debug.
+        """
+        return __config__.get('logLevel')
+
+    @_builtins.property
+    def oauth_url(self) -> Optional[str]:
+        """
+        OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
+        """
+        return __config__.get('oauthUrl')
+
+    @_builtins.property
     def realm_wait_seconds(self) -> Optional[float]:
         """
         How long a realm create or delete may wait for Bandwidth (seconds, default 300).
         """
         return __config__.get_float('realmWaitSeconds')
-
-    @_builtins.property
-    def token_url(self) -> Optional[str]:
-        """
-        OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
-        """
-        return __config__.get('tokenUrl')
 

@@ -1,0 +1,170 @@
+"""Refresh in pages: the cost and freshness rules of bw_pulumi.listing, then the same reads
+through the provider against the sandbox, compared with one GET per credential."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from conftest import oauth_settings
+
+from bw_pulumi import compute_hashes
+from bw_pulumi.client import BandwidthClient
+from bw_pulumi.credential_ops import CredentialOperations
+from bw_pulumi.listing import FIRST_PAGE, Listing
+from bw_pulumi.models import Credential
+from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox, StoredCredential
+
+
+class Account:
+    """A fake paged list of ``size`` credentials named u0..u{size-1}, counting requests."""
+
+    def __init__(self, size: int, page_size: int = 500, hashes: bool = True) -> None:
+        h = "a" * 32 if hashes else ""
+        self.credentials = [Credential(f"u{i}", h, h) for i in range(size)]
+        self.page_size = page_size
+        self.pages = 0
+        self.gets = 0
+
+    def fetch_page(self, query: str) -> tuple[tuple[Credential, ...], str | None]:
+        self.pages += 1
+        number = 1 if query == FIRST_PAGE else int(query.split("=")[1].split("&")[0])
+        start = (number - 1) * self.page_size
+        more = start + self.page_size < len(self.credentials)
+        next_query = f"page={number + 1}&size={self.page_size}" if more else None
+        return tuple(self.credentials[start : start + self.page_size]), next_query
+
+    def read(self, listing: Listing, name: str) -> Credential | None:
+        def read_one() -> Credential | None:
+            self.gets += 1
+            return next((c for c in self.credentials if c.user_name == name), None)
+
+        return listing.read(
+            "account",
+            name,
+            fetch_page=self.fetch_page,
+            key_of=lambda c: c.user_name,
+            read_one=read_one,
+        )
+
+
+def test_a_stack_holding_the_account_costs_a_page_per_500() -> None:
+    account, listing = Account(1200), Listing()
+    found = [account.read(listing, f"u{i}") for i in range(1200)]
+    assert all(c is not None for c in found)
+    assert (account.pages, account.gets) == (3, 0)
+
+
+@pytest.mark.parametrize("stack_size", [1, 2, 5, 40])
+def test_a_small_stack_in_a_large_account_costs_no_more_than_its_gets_plus_one(
+    stack_size: int,
+) -> None:
+    account, listing = Account(100_000), Listing()
+    names = [f"u{99_999 - i}" for i in range(stack_size)]  # all on the last pages
+    assert all(account.read(listing, name) is not None for name in names)
+    assert account.pages + account.gets <= stack_size + 1
+
+
+def test_a_credential_missing_from_a_complete_listing_is_gone() -> None:
+    account, listing = Account(10), Listing()
+    assert account.read(listing, "u3") is not None
+    assert account.read(listing, "nobody") is None
+    assert (account.pages, account.gets) == (1, 0)
+
+
+def test_entries_without_hashes_are_read_on_their_own() -> None:
+    account, listing = Account(10, hashes=False), Listing()
+    assert account.read(listing, "u3") is not None
+    assert account.gets == 1
+
+
+def test_a_write_drops_the_listing() -> None:
+    account, listing = Account(10), Listing()
+    account.read(listing, "u1")
+    listing.wrote("account")
+    account.credentials[2] = Credential("u2", "b" * 32, "b" * 32)
+    fresh = account.read(listing, "u2")
+    assert fresh is not None and fresh.hash1 == "b" * 32
+
+
+# -- through the provider, against the sandbox ------------------------------------------------
+
+
+def fill(sandbox: Sandbox, count: int) -> list[str]:
+    names = [f"user{i:04d}" for i in range(count)]
+    for name in names:
+        hashes = compute_hashes(name, "pw-" + name, DEFAULT_REALM)
+        sandbox.put_credential(StoredCredential(name, None, hashes.hash1, hashes.hash1b))
+    return names
+
+
+def refresh_all(ops: CredentialOperations, names: list[str]) -> list[Any]:
+    """Reads as the engine makes them on refresh: four at a time."""
+    state = {"realm": DEFAULT_REALM, "password": "kept"}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(lambda name: ops.read(name, state), names))
+
+
+def test_refresh_of_1200_costs_three_list_requests_and_matches_single_reads(
+    sandbox: Sandbox,
+) -> None:
+    names = fill(sandbox, 1200)
+    client = BandwidthClient(oauth_settings(sandbox))
+    paged = refresh_all(CredentialOperations(lambda: client), names)
+    gets = [r for r in sandbox.requests if r.method == "GET" and "/sipcredentials" in r.path]
+    assert len(gets) == 3
+    assert all("page=" in r.path for r in gets)
+    singles = [
+        CredentialOperations(lambda: client).read(
+            name, {"realm": DEFAULT_REALM, "password": "kept"}
+        )
+        for name in names[:50]
+    ]
+    assert paged[:50] == singles
+
+
+def test_refresh_drops_what_is_gone_and_sees_drift(sandbox: Sandbox) -> None:
+    names = fill(sandbox, 30)
+    sandbox.delete_credential(names[0])
+    sandbox.put_credential(StoredCredential(names[1], None, "0" * 32, "1" * 32))
+    client = BandwidthClient(oauth_settings(sandbox))
+    found = refresh_all(CredentialOperations(lambda: client), names)
+    assert found[0].id is None
+    assert (found[1].outputs["hash1"], found[1].outputs["hash1b"]) == ("0" * 32, "1" * 32)
+    assert all(f.id == name for f, name in zip(found[2:], names[2:], strict=True))
+
+
+def test_nothing_read_before_a_write_of_this_process_is_served_after_it(
+    sandbox: Sandbox,
+) -> None:
+    names = fill(sandbox, 5)
+    client = BandwidthClient(oauth_settings(sandbox))
+    ops = CredentialOperations(lambda: client)
+    state = {"username": names[1], "password": "new password", "realm": DEFAULT_REALM}
+    before = ops.read(names[1], {**state, "password": "pw-" + names[1]})
+    ops.update(names[1], before.outputs, state)
+    after = ops.read(names[1], state)
+    expected = compute_hashes(names[1], "new password", DEFAULT_REALM)
+    assert after.outputs["hash1"] == expected.hash1
+
+
+def test_refresh_of_a_realm_costs_a_page_per_500(sandbox: Sandbox) -> None:
+    sandbox.add_realm_out_of_band("main", default=True)
+    realm = sandbox.add_realm_out_of_band("office")
+    ids = []
+    for i in range(600):
+        hashes = compute_hashes(f"ext{i}", "pw", realm.fqdn)
+        held = sandbox.add_realm_credential_out_of_band(
+            realm.id, f"ext{i}", hashes.hash1, hashes.hash1b
+        )
+        ids.append(f"{realm.id}/{held.id}")
+    client = BandwidthClient(oauth_settings(sandbox))
+    ops = CredentialOperations(lambda: client)
+    state = {"realm": realm.fqdn, "password": "pw"}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        found = list(pool.map(lambda id_: ops.read(id_, state), ids))
+    assert [f.id for f in found] == ids
+    assert found[7].outputs["username"] == "ext7"
+    gets = [r for r in sandbox.requests if r.method == "GET"]
+    assert len(gets) == 2 and all("/sipcredentials?page=" in r.path for r in gets)
