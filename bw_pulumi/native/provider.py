@@ -105,6 +105,11 @@ class Kind:
 
 
 class BandwidthProvider(Provider):
+    """``bandwidth:index:SipCredential`` and ``SipRealm`` for one Bandwidth account.
+
+    ``environ`` replaces ``os.environ`` for the settings' fallbacks; ``waiting`` the realm
+    waits (both for tests)."""
+
     def __init__(
         self,
         version: str,
