@@ -9,12 +9,17 @@ import pulumi
 from pulumi.dynamic import Resource
 
 from bw_pulumi import sdk_fixes
-from bw_pulumi.credential_ops import SECRET_OUTPUTS as CREDENTIAL_SECRET_OUTPUTS
+from bw_pulumi.definitions import SIP_CREDENTIAL, SIP_REALM, ResourceDefinition
 from bw_pulumi.provider import SipCredentialProvider, SipRealmProvider
 
 sdk_fixes.install()  # before any resource is declared: pulumi/pulumi#17803
 
-SECRET_OUTPUTS = list(CREDENTIAL_SECRET_OUTPUTS)
+SECRET_OUTPUTS = list(SIP_CREDENTIAL.secrets)
+
+
+def _computed(definition: ResourceDefinition) -> dict[str, Any]:
+    """The outputs the provider computes, declared (as None) so the attributes exist."""
+    return {p.name: None for p in definition.computed}
 
 
 class SipCredential(Resource, module="bandwidth", name="SipCredential"):
@@ -62,11 +67,7 @@ class SipCredential(Resource, module="bandwidth", name="SipCredential"):
             "http_voice_v2_app_id": http_voice_v2_app_id,
             "realm_id": realm_id,
             "adopt": True if adopt else None,
-            # Outputs computed by the provider; declared so the attributes exist.
-            "credential_id": None,
-            "composite_username": None,
-            "hash1": None,
-            "hash1b": None,
+            **_computed(SIP_CREDENTIAL),
         }
         secret_outputs = pulumi.ResourceOptions(additional_secret_outputs=SECRET_OUTPUTS)
         super().__init__(
@@ -108,9 +109,6 @@ class SipRealm(Resource, module="bandwidth", name="SipRealm"):
             "name": name,
             "description": description,
             "default": default,
-            "realm_id": None,
-            "fqdn": None,
-            "status": None,
-            "sip_credential_count": None,
+            **_computed(SIP_REALM),
         }
         super().__init__(SipRealmProvider(), resource_name, props, opts)

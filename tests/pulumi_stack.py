@@ -13,11 +13,19 @@ from typing import Any
 from bw_pulumi.sandbox import Sandbox
 
 REPO = Path(__file__).resolve().parent.parent
+#: Where `pip install` puts the console script `pulumi-resource-bandwidth`.
+PLUGIN_DIR = REPO / ".venv" / "bin"
 TIMEOUT_SECONDS = 600
 
 
 class PulumiStack:
-    """A local file backend, a passphrase secrets provider, update checks off."""
+    """A local file backend, a passphrase secrets provider, update checks off.
+
+    ``runtime``: ``python`` (the repository's .venv) or ``yaml`` (the program is the
+    directory's Main.yaml). ``native_plugin``: the project points the CLI at the
+    ``bandwidth`` package provider in :data:`PLUGIN_DIR`, as the README tells users to.
+    ``keep_project``: run the program directory's own Pulumi.yaml as it is (an example).
+    """
 
     def __init__(
         self,
@@ -25,6 +33,10 @@ class PulumiStack:
         program: Path,
         project: str = "bw-e2e",
         passphrase: str = "e2e-passphrase",  # noqa: S107 (sandbox-only)
+        *,
+        runtime: str = "python",
+        native_plugin: bool = False,
+        keep_project: bool = False,
     ) -> None:
         cli = shutil.which("pulumi")
         if cli is None:
@@ -35,14 +47,12 @@ class PulumiStack:
         self.project_dir = workdir / "project"
         shutil.copytree(program, self.project_dir)
         (workdir / "state").mkdir()
-        (self.project_dir / "Pulumi.yaml").write_text(
-            f"name: {project}\n"
-            "runtime:\n"
-            "  name: python\n"
-            "  options:\n"
-            "    toolchain: pip\n"
-            f"    virtualenv: {REPO / '.venv'}\n"
-        )
+        if not keep_project:
+            (self.project_dir / "Pulumi.yaml").write_text(
+                f"name: {project}\n"
+                + (_PYTHON_RUNTIME if runtime == "python" else f"runtime: {runtime}\n")
+                + (_NATIVE_PLUGIN if native_plugin else "")
+            )
         self.env = {
             **os.environ,
             "PULUMI_HOME": str(workdir / "pulumi-home"),
@@ -83,13 +93,26 @@ class PulumiStack:
         exported: dict[str, Any] = json.loads(self.run("stack", "export").stdout)
         return exported
 
-    def resources(self) -> dict[str, dict[str, Any]]:
-        """Resources of our type in the state, by name."""
+    def resources(self, kind: str = "SipCredential") -> dict[str, dict[str, Any]]:
+        """Resources of our type in the state, by name (dynamic or package provider)."""
         found = {}
         for resource in self.export()["deployment"].get("resources", []):
-            if resource["type"].endswith("bandwidth:SipCredential"):
+            if resource["type"].rsplit(":", 1)[-1] == kind:
                 found[resource["urn"].rsplit("::", 1)[1]] = resource
         return found
+
+
+_PYTHON_RUNTIME = f"""runtime:
+  name: python
+  options:
+    toolchain: pip
+    virtualenv: {REPO / ".venv"}
+"""
+_NATIVE_PLUGIN = f"""plugins:
+  providers:
+    - name: bandwidth
+      path: {PLUGIN_DIR}
+"""
 
 
 #: Provider settings that are secrets; the README sets them with `--secret`.

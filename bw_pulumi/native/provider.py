@@ -1,0 +1,298 @@
+"""The ``bandwidth`` package provider: the provider protocol mapped onto the operations.
+
+One plugin process serves one provider (the default one, configured from stack config, or
+one explicit ``pulumi:providers:bandwidth`` resource), so one Bandwidth account. The engine
+calls it for many resources at once: the blocking operations run on a thread pool large
+enough that the engine's ``--parallel`` is the only limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable, Collection, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+from pulumi.provider.experimental.property_value import PropertyValue
+from pulumi.provider.experimental.provider import (
+    CheckFailure,
+    CheckRequest,
+    CheckResponse,
+    ConfigureRequest,
+    ConfigureResponse,
+    CreateRequest,
+    CreateResponse,
+    DeleteRequest,
+    DiffRequest,
+    DiffResponse,
+    GetSchemaRequest,
+    GetSchemaResponse,
+    PropertyDiff,
+    PropertyDiffKind,
+    Provider,
+    ReadRequest,
+    ReadResponse,
+    UpdateRequest,
+    UpdateResponse,
+)
+
+from bw_pulumi.client import BandwidthClient
+from bw_pulumi.credential_ops import CredentialOperations
+from bw_pulumi.definitions import PROVIDER_CONFIG, SIP_CREDENTIAL, SIP_REALM, ResourceDefinition
+from bw_pulumi.hook_errors import (
+    EXPECTED_FAILURES,
+    NameOf,
+    ProviderOperationError,
+    credential_name,
+    describe,
+    realm_name,
+)
+from bw_pulumi.lifecycle import UNKNOWN, Checked, Created, Found, Plan, Props
+from bw_pulumi.logs import configure_logging
+from bw_pulumi.native import schema
+from bw_pulumi.native.names import camel_text, to_camel
+from bw_pulumi.native.values import plain_value, secret_keys, to_plain, to_wire
+from bw_pulumi.realm_ops import RealmOperations, Waiting
+from bw_pulumi.settings import load_client_settings, load_log_level, load_realm_wait_seconds
+
+#: Threads for API calls. The engine decides how many operations run at once (``--parallel``);
+#: idle threads cost nothing, and they are started only when needed.
+MAX_THREADS = 256
+CONFIG_PREFIX = f"{schema.PACKAGE}:"
+T = TypeVar("T")
+
+
+class Operations(Protocol):
+    """What :class:`~bw_pulumi.credential_ops.CredentialOperations` and
+    :class:`~bw_pulumi.realm_ops.RealmOperations` both offer."""
+
+    def check(self, olds: Props, news: Props) -> Checked: ...
+    def diff(self, olds: Props, news: Props) -> Plan: ...
+    def create(self, props: Props) -> Created: ...
+    def read(self, id_: str, props: Props) -> Found: ...
+    def update(self, id_: str, olds: Props, news: Props) -> Props: ...
+    def delete(self, id_: str, props: Props) -> None: ...
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One resource type: its definition, its operations, and how messages name it."""
+
+    definition: ResourceDefinition
+    ops: Operations
+    label: str
+    name_of: NameOf
+
+    def wire(
+        self, props: Mapping[str, Any], also_secret: Collection[str] = ()
+    ) -> dict[str, PropertyValue]:
+        return to_wire(props, {*self.definition.secrets, *also_secret})
+
+    def message(self, text: str) -> str:
+        return camel_text(text, self.definition.names)
+
+    def call(self, hook: str, operation: Callable[..., T], *args: Any) -> T:
+        """``operation(*args)``; an expected failure is told as the dynamic provider tells
+        it (:mod:`bw_pulumi.hook_errors`): "create SIP credential 'bob' failed: ..."."""
+        try:
+            return operation(*args)
+        except EXPECTED_FAILURES as error:
+            what = describe(self.label, args, self.name_of)
+            failure = ProviderOperationError(f"{hook} {what} failed: {error}", error)
+        raise failure
+
+
+class BandwidthProvider(Provider):
+    """``bandwidth:index:SipCredential`` and ``SipRealm`` for one Bandwidth account.
+
+    ``environ`` replaces ``os.environ`` for the settings' fallbacks; ``waiting`` the realm
+    waits (both for tests)."""
+
+    def __init__(
+        self,
+        version: str,
+        *,
+        environ: Mapping[str, str] | None = None,
+        waiting: Waiting | None = None,
+    ) -> None:
+        self._version = version
+        self._environ = environ
+        self._config: dict[str, object] = {}
+        self._client: BandwidthClient | None = None
+        self._lock = threading.Lock()
+        self._executor = ThreadPoolExecutor(MAX_THREADS, thread_name_prefix="bandwidth")
+        wait_seconds = Waiting(seconds=lambda: load_realm_wait_seconds(self._lookup, environ))
+        self._kinds = {
+            schema.type_token(SIP_CREDENTIAL): Kind(
+                SIP_CREDENTIAL, CredentialOperations(self._api), "SIP credential", credential_name
+            ),
+            schema.type_token(SIP_REALM): Kind(
+                SIP_REALM,
+                RealmOperations(self._api, waiting or wait_seconds),
+                "SIP realm",
+                realm_name,
+            ),
+        }
+
+    # -- configuration ----------------------------------------------------------------------
+
+    def _lookup(self, key: str) -> object:
+        return self._config.get(key)
+
+    def _api(self) -> BandwidthClient:
+        with self._lock:
+            if self._client is None:
+                self._client = BandwidthClient(load_client_settings(self._lookup, self._environ))
+            return self._client
+
+    async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
+        return GetSchemaResponse(schema.render(self._version))
+
+    async def check_config(self, request: CheckRequest) -> CheckResponse:
+        """Keep the provider's secrets secret in its state, whoever declared them."""
+        secrets = {item.name for item in PROVIDER_CONFIG if item.secret}
+        inputs = {
+            key: value.with_secret(value.is_secret or key in secrets)
+            for key, value in request.new_inputs.items()
+        }
+        return CheckResponse(inputs=inputs)
+
+    async def diff_config(self, request: DiffRequest) -> DiffResponse:
+        """A changed setting updates the provider in place; it never replaces resources."""
+        olds, news = to_plain(request.old_state), to_plain(request.new_inputs)
+        changed = sorted(
+            to_camel(key) for key in {*olds, *news} - {"version"} if olds.get(key) != news.get(key)
+        )
+        return DiffResponse(
+            changes=bool(changed),
+            diffs=changed,
+            detailed_diff={key: PropertyDiff(PropertyDiffKind.UPDATE, True) for key in changed},
+        )
+
+    async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
+        """Settings come as properties (``accountId``); for the default provider the engine
+        also sends the stack config (``bandwidth:accountId``). Read either through
+        :mod:`bw_pulumi.settings`, which adds the environment fallbacks."""
+        config: dict[str, object] = {
+            key: value for key, value in request.variables.items() if key.startswith(CONFIG_PREFIX)
+        }
+        for key, value in request.args.items():
+            if value.value is not None:
+                config[CONFIG_PREFIX + key] = plain_value(value)
+        with self._lock:
+            self._config, self._client = config, None
+        configure_logging(load_log_level(self._lookup, self._environ))
+        return ConfigureResponse(accept_secrets=True, supports_preview=True)
+
+    # -- resources ----------------------------------------------------------------------------
+
+    def _kind(self, urn_type: str) -> Kind:
+        kind = self._kinds.get(urn_type)
+        if kind is None:
+            raise ValueError(f"the bandwidth provider has no resource type {urn_type!r}")
+        return kind
+
+    async def check(self, request: CheckRequest) -> CheckResponse:
+        kind = self._kind(request.type)
+        olds, news = to_plain(request.old_inputs), to_plain(request.new_inputs)
+        checked = kind.call("check", kind.ops.check, olds, news)
+        failures = [
+            f for f in checked.failures if not _unreadable_at_import(kind, olds, news, f.property)
+        ]
+        return CheckResponse(
+            inputs=kind.wire(checked.inputs, secret_keys(request.new_inputs)),
+            failures=[CheckFailure(to_camel(f.property), kind.message(f.reason)) for f in failures],
+        )
+
+    async def diff(self, request: DiffRequest) -> DiffResponse:
+        kind = self._kind(request.type)
+        olds, news = to_plain(request.old_state), to_plain(request.new_inputs)
+        plan = kind.call("diff", kind.ops.diff, olds, news)
+        return DiffResponse(
+            changes=plan.changes,
+            replaces=[to_camel(key) for key in plan.replaces],
+            delete_before_replace=plan.delete_before_replace,
+            diffs=[to_camel(key) for key in plan.changed],
+            detailed_diff={
+                to_camel(key): _property_diff(kind, key, olds, news, key in plan.replaces)
+                for key in [*plan.changed, *(k for k in plan.replaces if k not in plan.changed)]
+            },
+        )
+
+    async def create(self, request: CreateRequest) -> CreateResponse:
+        kind = self._kind(request.type)
+        props = to_plain(request.properties)
+        secrets = secret_keys(request.properties)
+        if request.preview:
+            return CreateResponse(None, kind.wire(_previewed(kind, props), secrets))
+        created = await self._run(kind.call, "create", kind.ops.create, props)
+        return CreateResponse(created.id, kind.wire(created.outputs, secrets))
+
+    async def read(self, request: ReadRequest) -> ReadResponse:
+        kind = self._kind(request.type)
+        props = to_plain(request.properties)
+        found = await self._run(kind.call, "read", kind.ops.read, request.resource_id, props)
+        if found.id is None:
+            return ReadResponse(None, {}, {})
+        secrets = secret_keys(request.properties)
+        properties = kind.wire(found.outputs, secrets)
+        inputs = request.inputs or _inputs_of(kind, properties)  # none: `pulumi import`
+        return ReadResponse(found.id, properties, inputs)
+
+    async def update(self, request: UpdateRequest) -> UpdateResponse:
+        kind = self._kind(request.type)
+        olds, news = to_plain(request.olds), to_plain(request.news)
+        secrets = secret_keys(request.news)
+        if request.preview:
+            return UpdateResponse(kind.wire(_previewed(kind, news, olds), secrets))
+        outputs = await self._run(
+            kind.call, "update", kind.ops.update, request.resource_id, olds, news
+        )
+        return UpdateResponse(kind.wire(outputs, secrets))
+
+    async def delete(self, request: DeleteRequest) -> None:
+        kind = self._kind(request.type)
+        props = to_plain(request.properties)
+        await self._run(kind.call, "delete", kind.ops.delete, request.resource_id, props)
+
+    async def _run(self, call: Callable[..., T], *args: Any) -> T:
+        """A blocking operation on the pool, so the event loop serves other calls meanwhile."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, call, *args)
+
+
+def _unreadable_at_import(kind: Kind, olds: Props, news: Props, name: str) -> bool:
+    """``pulumi import`` checks the inputs a read found; a secret input Bandwidth never
+    returns (the password) is missing from them by nature, not by a provider bug. (An
+    import is the one check whose old and new inputs are the same non-empty set.)"""
+    prop = next((p for p in kind.definition.inputs if p.name == name), None)
+    return prop is not None and prop.secret and name not in news and bool(olds) and olds == news
+
+
+def _inputs_of(kind: Kind, properties: Mapping[str, PropertyValue]) -> dict[str, PropertyValue]:
+    names = {to_camel(p.name) for p in kind.definition.inputs}
+    return {key: value for key, value in properties.items() if key in names}
+
+
+def _previewed(kind: Kind, news: Props, olds: Props | None = None) -> Props:
+    """A preview's outputs: the inputs, the outputs an update keeps, unknown for the rest."""
+    olds = olds or {}
+    inputs = {p.name for p in kind.definition.inputs}
+    outputs = {**{k: v for k, v in olds.items() if k not in inputs}, **news}
+    for prop in kind.definition.computed:
+        unchanged = all(olds.get(name) == news.get(name) for name in prop.derived_from)
+        if prop.name not in olds or not unchanged:
+            outputs[prop.name] = UNKNOWN
+    return outputs
+
+
+def _property_diff(kind: Kind, key: str, olds: Props, news: Props, replaces: bool) -> PropertyDiff:
+    is_input = any(p.name == key for p in kind.definition.inputs)
+    if olds.get(key) is None:
+        change = PropertyDiffKind.ADD_REPLACE if replaces else PropertyDiffKind.ADD
+    elif is_input and news.get(key) is None:
+        change = PropertyDiffKind.DELETE_REPLACE if replaces else PropertyDiffKind.DELETE
+    else:
+        change = PropertyDiffKind.UPDATE_REPLACE if replaces else PropertyDiffKind.UPDATE
+    return PropertyDiff(change, is_input)

@@ -1,0 +1,110 @@
+"""The Pulumi package schema of ``bandwidth``, generated from :mod:`bw_pulumi.definitions`.
+
+The plugin serves it (``GetSchema``); ``scripts/gen-sdk`` writes it to ``sdk/schema.json``
+and generates the SDKs from that file. Run ``python -m bw_pulumi.native.schema`` to print it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib.metadata import version as installed_version
+from typing import Any
+
+from bw_pulumi.definitions import (
+    PROVIDER_CONFIG,
+    RESOURCES,
+    ConfigProperty,
+    Property,
+    ResourceDefinition,
+)
+from bw_pulumi.native.names import to_camel
+
+PACKAGE = "bandwidth"
+GO_IMPORT_BASE_PATH = "github.com/bw-pulumi/bw-pulumi/sdk/go/bandwidth"
+NODE_PACKAGE = "@bw-pulumi/bandwidth"
+PYTHON_PACKAGE = "pulumi_bandwidth"
+DOTNET_NAMESPACE = "BwPulumi"
+
+
+def plugin_version() -> str:
+    return installed_version("bw-pulumi")
+
+
+def type_token(definition: ResourceDefinition) -> str:
+    return f"{PACKAGE}:index:{definition.name}"
+
+
+def generate(version: str | None = None) -> dict[str, Any]:
+    config = {item.name: _config_spec(item) for item in PROVIDER_CONFIG}
+    return {
+        "name": PACKAGE,
+        "displayName": "Bandwidth",
+        "version": version or plugin_version(),
+        "description": "Bandwidth SIP credentials and realms as Pulumi resources.",
+        "keywords": ["pulumi", "bandwidth", "sip", "category/network"],
+        "license": "Apache-2.0",
+        "config": {"variables": config},
+        "provider": {
+            "description": (
+                "The bandwidth provider: one Bandwidth account. Each setting falls back to"
+                " its environment variable (BW_ACCOUNT_ID, BW_CLIENT_ID, ...)."
+            ),
+            "inputProperties": config,
+            "properties": config,
+        },
+        "resources": {type_token(d): _resource_spec(d) for d in RESOURCES},
+        "language": {
+            "python": {
+                "packageName": PYTHON_PACKAGE,
+                "respectSchemaVersion": True,
+                "pyproject": {"enabled": True},
+            },
+            "nodejs": {"packageName": NODE_PACKAGE, "respectSchemaVersion": True},
+            "go": {
+                "importBasePath": GO_IMPORT_BASE_PATH,
+                "respectSchemaVersion": True,
+                "generateResourceContainerTypes": True,
+            },
+            "csharp": {
+                "rootNamespace": DOTNET_NAMESPACE,
+                "respectSchemaVersion": True,
+                "packageReferences": {"Pulumi": "3.*"},
+            },
+        },
+    }
+
+
+def _config_spec(item: ConfigProperty) -> dict[str, Any]:
+    spec: dict[str, Any] = {"type": item.type, "description": item.description}
+    if item.secret:
+        spec["secret"] = True
+    return spec
+
+
+def _property_spec(prop: Property) -> dict[str, Any]:
+    spec: dict[str, Any] = {"type": prop.type, "description": prop.description}
+    if prop.secret:
+        spec["secret"] = True
+    if prop.replace_on_changes:
+        spec["replaceOnChanges"] = True
+    return spec
+
+
+def _resource_spec(definition: ResourceDefinition) -> dict[str, Any]:
+    return {
+        "description": definition.description,
+        "properties": {to_camel(p.name): _property_spec(p) for p in definition.properties},
+        "required": sorted(to_camel(p.name) for p in definition.properties if p.required),
+        "inputProperties": {to_camel(p.name): _property_spec(p) for p in definition.inputs},
+        "requiredInputs": sorted(to_camel(p.name) for p in definition.inputs if p.required),
+    }
+
+
+def render(version: str | None = None) -> str:
+    """The schema as committed in ``sdk/schema.json`` (stable key order, final newline)."""
+    return json.dumps(generate(version), indent=2) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(render())

@@ -1,0 +1,137 @@
+"""``pulumi-resource-bandwidth``: the plugin's entry point, a gRPC server for the engine.
+
+It serves :class:`~bw_pulumi.native.provider.BandwidthProvider` through the SDK's
+``pulumi.provider.experimental`` servicer, with one change: the SDK turns every exception
+into its message plus a traceback, which the CLI prints in full. A failure the user can
+act on (Bandwidth refused, a setting is missing, a realm never became ACTIVE) is instead
+answered with the message alone; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import grpc
+import grpc.aio
+from pulumi.provider.experimental.property_value import PropertyValue
+from pulumi.provider.experimental.provider import DiffRequest
+from pulumi.provider.experimental.server import ProviderServicer
+from pulumi.runtime import proto
+from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
+from pulumi.runtime.proto import provider_pb2_grpc
+
+from bw_pulumi.definitions import RESOURCES
+from bw_pulumi.hook_errors import EXPECTED_FAILURES, ProviderOperationError
+from bw_pulumi.native.names import camel_text
+from bw_pulumi.native.provider import BandwidthProvider
+from bw_pulumi.native.schema import plugin_version
+
+#: Failures whose message says everything the user needs: no traceback.
+EXPECTED_ERRORS: tuple[type[Exception], ...] = (ProviderOperationError, *EXPECTED_FAILURES)
+_ALL_NAMES = tuple(name for d in RESOURCES for name in d.names)
+
+Handler = Callable[[Any, Any, Any], Awaitable[Any]]
+
+
+def expected_error(error: BaseException) -> BaseException | None:
+    """The expected failure behind ``error``: itself, or the exception the SDK's wrapper
+    (``raise Exception(f"{e}:\\n{traceback}")`` inside ``except``) was raised from."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, EXPECTED_ERRORS):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _short_errors(handler: Handler) -> Handler:
+    async def serve(self: Any, request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+        try:
+            return await handler(self, request, context)
+        except Exception as error:
+            expected = expected_error(error)
+            if expected is None:
+                raise
+            await context.abort(grpc.StatusCode.UNKNOWN, camel_text(str(expected), _ALL_NAMES))
+
+    return serve
+
+
+async def _diff_config(self: BandwidthServicer, request: Any, context: Any) -> Any:
+    """The SDK's DiffConfig (3.272) reads ``v.inputDiff`` and passes the kind enum as is:
+    any changed setting fails. This is its Diff's conversion, for the provider's config."""
+    response = await self.provider.diff_config(
+        DiffRequest(
+            request.urn,
+            request.id,
+            PropertyValue.unmarshal_map(request.olds),
+            PropertyValue.unmarshal_map(request.news),
+            list(request.ignoreChanges),
+        )
+    )
+    changes = proto.DiffResponse.DIFF_SOME if response.changes else proto.DiffResponse.DIFF_NONE
+    return proto.DiffResponse(
+        changes=changes,
+        replaces=response.replaces,
+        diffs=response.diffs,
+        detailedDiff={
+            key: proto.PropertyDiff(
+                kind=proto.PropertyDiff.Kind.Value(diff.kind.name), inputDiff=diff.input_diff
+            )
+            for key, diff in response.detailed_diff.items()
+        },
+        hasDetailedDiff=True,
+    )
+
+
+class BandwidthServicer(ProviderServicer):
+    """The SDK's servicer, answering expected failures with their message alone."""
+
+    def __init__(
+        self, args: list[str], version: str, provider: BandwidthProvider, engine_address: str
+    ) -> None:
+        super().__init__(args, version, provider, engine_address)
+        self.provider = provider
+
+    CheckConfig = _short_errors(ProviderServicer.CheckConfig)
+    DiffConfig = _short_errors(_diff_config)
+    Configure = _short_errors(ProviderServicer.Configure)
+    Check = _short_errors(ProviderServicer.Check)
+    Diff = _short_errors(ProviderServicer.Diff)
+    Create = _short_errors(ProviderServicer.Create)
+    Read = _short_errors(ProviderServicer.Read)
+    Update = _short_errors(ProviderServicer.Update)
+    Delete = _short_errors(ProviderServicer.Delete)
+
+
+async def serve(args: list[str], version: str, provider: BandwidthProvider) -> None:
+    """What ``pulumi.provider.experimental.server.main`` does, with our servicer: listen
+    on a free local port and print it (the engine reads it from stdout)."""
+    parser = argparse.ArgumentParser(prog="pulumi-resource-bandwidth")
+    parser.add_argument("engine", help="the Pulumi engine's address")
+    known, _ = parser.parse_known_args(args)
+    server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)
+    servicer = BandwidthServicer(args, version, provider, known.engine)
+    provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    sys.stdout.write(f"{port}\n")
+    sys.stdout.flush()
+    await server.wait_for_termination()
+
+
+def main() -> None:
+    version = plugin_version()
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(sys.argv[1:], version, BandwidthProvider(version)))
+
+
+if __name__ == "__main__":
+    main()

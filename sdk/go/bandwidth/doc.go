@@ -1,0 +1,2 @@
+// Bandwidth SIP credentials and realms as Pulumi resources.
+package bandwidth

@@ -1,0 +1,200 @@
+"""Drive the `pulumi-resource-bandwidth` plugin over gRPC the way the Pulumi engine does."""
+
+from __future__ import annotations
+
+import os
+import select
+import subprocess
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import grpc
+from pulumi.provider.experimental.property_value import PropertyValue
+from pulumi.runtime import proto
+from pulumi.runtime.proto import provider_pb2_grpc
+
+PLUGIN = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "pulumi-resource-bandwidth"
+CREDENTIAL = "bandwidth:index:SipCredential"
+REALM = "bandwidth:index:SipRealm"
+CALL_TIMEOUT_SECONDS = 60
+
+
+def urn(name: str, type_: str = CREDENTIAL) -> str:
+    return f"urn:pulumi:test::bw-native::{type_}::{name}"
+
+
+class Secret:
+    """A value the test sends marked secret."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def encode(props: dict[str, Any]) -> Any:
+    return PropertyValue.marshal_map({key: _value(value) for key, value in props.items()})
+
+
+def _value(value: Any) -> PropertyValue:
+    if isinstance(value, PropertyValue):
+        return value
+    if isinstance(value, Secret):
+        return _value(value.value).with_secret(True)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return PropertyValue(float(value))
+    return PropertyValue(value)
+
+
+def decode(struct: Any) -> dict[str, PropertyValue]:
+    return PropertyValue.unmarshal_map(struct)
+
+
+def plain(values: dict[str, PropertyValue]) -> dict[str, Any]:
+    return {key: value.value for key, value in values.items()}
+
+
+def secrets(values: dict[str, PropertyValue]) -> set[str]:
+    return {key for key, value in values.items() if value.is_secret}
+
+
+class NativeProcess:
+    """The plugin process, with one engine-like call per hook. ``type_`` picks the resource."""
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        self._env = {**os.environ, **(env or {})}
+        self._process: subprocess.Popen[bytes] | None = None
+        self._channel: grpc.Channel | None = None
+        self.stub: Any = None
+
+    def __enter__(self) -> NativeProcess:
+        # The engine passes its own address; the provider needs it only for components.
+        self._process = subprocess.Popen(
+            [str(PLUGIN), "127.0.0.1:1"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=self._env,
+        )
+        try:
+            port = self._read_port()
+            self._channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+            grpc.channel_ready_future(self._channel).result(timeout=30)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        self.stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
+        return self
+
+    def _read_port(self) -> int:
+        assert self._process is not None and self._process.stdout is not None
+        ready, _, _ = select.select([self._process.stdout], [], [], 30)
+        if not ready:
+            raise TimeoutError("pulumi-resource-bandwidth printed no port within 30 s")
+        return int(self._process.stdout.readline().decode().strip())
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._channel is not None:
+            self._channel.close()
+        if self._process is not None:
+            self._process.terminate()
+            try:
+                self._process.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.communicate()
+
+    def schema(self) -> str:
+        reply = self.stub.GetSchema(proto.GetSchemaRequest(version=0), timeout=30)
+        return str(reply.schema)
+
+    def plugin_version(self) -> str:
+        from google.protobuf import empty_pb2
+
+        return str(self.stub.GetPluginInfo(empty_pb2.Empty(), timeout=30).version)
+
+    def configure(self, args: dict[str, Any], variables: dict[str, str] | None = None) -> Any:
+        return self.stub.Configure(
+            proto.ConfigureRequest(
+                args=encode(args), variables=variables or {}, acceptSecrets=True
+            ),
+            timeout=CALL_TIMEOUT_SECONDS,
+        )
+
+    def check_config(self, news: dict[str, Any]) -> Any:
+        return self.stub.CheckConfig(
+            proto.CheckRequest(urn=urn("default", "pulumi:providers:bandwidth"), news=encode(news)),
+            timeout=CALL_TIMEOUT_SECONDS,
+        )
+
+    def check(
+        self, name: str, olds: dict[str, Any], news: dict[str, Any], type_: str = CREDENTIAL
+    ) -> Any:
+        return self.stub.Check(
+            proto.CheckRequest(urn=urn(name, type_), olds=encode(olds), news=encode(news)),
+            timeout=CALL_TIMEOUT_SECONDS,
+        )
+
+    def diff(
+        self,
+        name: str,
+        id_: str,
+        olds: dict[str, Any],
+        news: dict[str, Any],
+        type_: str = CREDENTIAL,
+    ) -> Any:
+        return self.stub.Diff(
+            proto.DiffRequest(id=id_, urn=urn(name, type_), olds=encode(olds), news=encode(news)),
+            timeout=CALL_TIMEOUT_SECONDS,
+        )
+
+    def create(
+        self, name: str, props: dict[str, Any], type_: str = CREDENTIAL, preview: bool = False
+    ) -> tuple[str, dict[str, PropertyValue]]:
+        reply = self.stub.Create(
+            proto.CreateRequest(urn=urn(name, type_), properties=encode(props), preview=preview),
+            timeout=CALL_TIMEOUT_SECONDS,
+        )
+        return reply.id, decode(reply.properties)
+
+    def read(
+        self,
+        name: str,
+        id_: str,
+        props: dict[str, Any],
+        inputs: dict[str, Any] | None = None,
+        type_: str = CREDENTIAL,
+    ) -> tuple[str, dict[str, PropertyValue], dict[str, PropertyValue]]:
+        reply = self.stub.Read(
+            proto.ReadRequest(
+                id=id_, urn=urn(name, type_), properties=encode(props), inputs=encode(inputs or {})
+            ),
+            timeout=CALL_TIMEOUT_SECONDS,
+        )
+        return reply.id, decode(reply.properties), decode(reply.inputs)
+
+    def update(
+        self,
+        name: str,
+        id_: str,
+        olds: dict[str, Any],
+        news: dict[str, Any],
+        type_: str = CREDENTIAL,
+        preview: bool = False,
+    ) -> dict[str, PropertyValue]:
+        reply = self.stub.Update(
+            proto.UpdateRequest(
+                id=id_, urn=urn(name, type_), olds=encode(olds), news=encode(news), preview=preview
+            ),
+            timeout=CALL_TIMEOUT_SECONDS,
+        )
+        return decode(reply.properties)
+
+    def delete(self, name: str, id_: str, props: dict[str, Any], type_: str = CREDENTIAL) -> None:
+        self.stub.Delete(
+            proto.DeleteRequest(id=id_, urn=urn(name, type_), properties=encode(props)),
+            timeout=CALL_TIMEOUT_SECONDS,
+        )
