@@ -34,7 +34,12 @@ Where the reference is silent, the sandbox chooses (and tests pin down):
   one valid entry, every successful PUT (even one storing identical values, so
   idempotency tests catch redundant writes) and DELETE. Out-of-band changes don't count.
 * ``reset()`` also drops realms added at run time (configured realms remain).
-* ``requests`` keeps the most recent 10,000 records (older ones are dropped).
+* ``requests`` keeps the most recent 10,000 records (older ones are dropped);
+  ``drain_requests()`` returns the log and empties it, so a caller that drains around a
+  piece of work counts it exactly. ``connections_accepted`` counts TCP connections.
+* Latency (``latency_seconds``, ``set_latency``, ``GET|PUT /_sandbox/latency``): every
+  ``/api`` request, the token endpoint included, waits that long before it is processed
+  (before any fault); concurrent connections wait concurrently; ``reset()`` keeps it.
 * Tokens: client credentials only in the Basic header (checked first: 401
   ``invalid_client``); the body must be declared ``application/x-www-form-urlencoded``
   and a missing ``grant_type`` is ``invalid_request`` (400); ``token_ttl_seconds=0``
