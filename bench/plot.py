@@ -1,0 +1,68 @@
+"""``fleet.png``: wall time against N for each phase, ours and the floor (needs the
+``bench`` extra, matplotlib)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only, never a window
+
+import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter, NullFormatter
+
+from bench.report import PHASES, WRITE_PHASES, Results, StackKind
+
+LABELS: dict[StackKind, tuple[str, str]] = {
+    "ours": ("o-", "bw-pulumi"),
+    "floor": ("s--", "floor (no-op dynamic resources)"),
+}
+
+#: Log axes labelled 2, 10, 500 rather than 2x10^0.
+PLAIN = FuncFormatter(lambda value, _position: f"{value:g}")
+
+
+def plot(results: Results, latency: float, concurrency: int, path: Path) -> None:
+    figure, axes = plt.subplots(2, 3, figsize=(15, 8.5), sharex=True)
+    for axis, phase in zip(axes.flat, PHASES, strict=True):
+        for stack, (style, label) in LABELS.items():
+            sizes, seconds = _series(results, stack, phase)
+            if sizes:
+                axis.plot(sizes, seconds, style, label=label)
+        if phase in WRITE_PHASES:
+            sizes, floor = _series(results, "floor", phase)
+            model = [s + n * latency / concurrency for n, s in zip(sizes, floor, strict=True)]
+            if sizes:
+                label = f"floor + N x latency / {concurrency}"
+                axis.plot(sizes, model, ":", color="grey", label=label)
+        axis.set_title(phase)
+        axis.set_xscale("log")
+        axis.set_yscale("log")
+        axis.set_xticks(results.sizes())
+        axis.xaxis.set_major_formatter(PLAIN)
+        axis.xaxis.set_minor_formatter(NullFormatter())
+        axis.yaxis.set_major_formatter(PLAIN)
+        axis.yaxis.set_minor_formatter(PLAIN)
+        axis.set_xlabel("N (resources in the stack)")
+        axis.set_ylabel("wall time of the CLI (s)")
+        axis.grid(True, which="both", alpha=0.3)
+        axis.legend(fontsize="small")
+    figure.suptitle(
+        f"bw-pulumi against the Pulumi engine's floor, API latency {latency * 1000:g} ms"
+    )
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def _series(results: Results, stack: StackKind, phase: str) -> tuple[list[int], list[float]]:
+    """(N, seconds) of the successful runs, by N."""
+    sizes: list[int] = []
+    seconds: list[float] = []
+    for n in results.sizes():
+        row = results.get(n, stack, phase)
+        if row is not None and row.ok and row.seconds is not None:
+            sizes.append(n)
+            seconds.append(row.seconds)
+    return sizes, seconds
