@@ -39,7 +39,9 @@ class CliRun:
 class BenchProject:
     """One Pulumi project in ``workdir`` holding the benchmark program; stacks by name."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, *, skip_checkpoints: bool = False) -> None:
+        """``skip_checkpoints``: PULUMI_SKIP_CHECKPOINTS, so the engine writes the state
+        once at the end of an update instead of after every resource step."""
         cli = shutil.which("pulumi")
         if cli is None:
             raise RuntimeError("no `pulumi` on PATH: bench/run gets it via scripts/install-pulumi")
@@ -72,6 +74,9 @@ class BenchProject:
         }
         for name in ("BW_ACCOUNT_ID", "BW_CLIENT_ID", "BW_CLIENT_SECRET", "BW_USERNAME"):
             self.env.pop(name, None)
+        self.env.pop("PULUMI_SKIP_CHECKPOINTS", None)
+        if skip_checkpoints:
+            self.env["PULUMI_SKIP_CHECKPOINTS"] = "true"
         self._runs = 0
 
     def run(self, *args: str, stdin: str | None = None) -> CliRun:

@@ -41,6 +41,7 @@ from bench.report import (
     PhaseResult,
     Results,
     StackKind,
+    Target,
     evaluate_targets,
     table,
     targets_text,
@@ -76,6 +77,7 @@ class Settings:
     latency: float
     parallel: int | None
     out: Path
+    skip_checkpoints: bool = False
 
     @property
     def concurrency(self) -> int:
@@ -108,6 +110,12 @@ def parse_args(argv: Sequence[str] | None) -> Settings:
     parser.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, help="where fleet.json and fleet.png go"
     )
+    parser.add_argument(
+        "--skip-checkpoints",
+        action="store_true",
+        help="set PULUMI_SKIP_CHECKPOINTS for both stacks: the engine then writes the"
+        " state once per update instead of after every step (which costs O(N^2))",
+    )
     args = parser.parse_args(argv)
     try:
         sizes = tuple(int(part) for part in args.sizes.split(","))
@@ -119,7 +127,7 @@ def parse_args(argv: Sequence[str] | None) -> Settings:
         parser.error("--latency-ms: from 0 to 60000")
     if args.parallel is not None and args.parallel < 1:
         parser.error("--parallel: at least 1")
-    return Settings(sizes, args.latency_ms / 1000, args.parallel, args.out)
+    return Settings(sizes, args.latency_ms / 1000, args.parallel, args.out, args.skip_checkpoints)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -130,25 +138,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     with sandbox.running():
         for n in settings.sizes:
             rows.extend(SizeRun(sandbox, settings, n).run())
-    results = Results(rows)
-    targets = evaluate_targets(results, settings.latency, settings.concurrency)
-    print(table(results))
-    print(f"\nTargets (issue 9; API latency {settings.latency * 1000:g} ms):")
+            # After every N, so that a long run stopped half way keeps what it measured.
+            targets = _write_outputs(rows, settings, started, time.monotonic() - clock)
+    print(table(Results(rows)))
+    conditions = f"API latency {settings.latency * 1000:g} ms"
+    if settings.skip_checkpoints:
+        conditions += ", PULUMI_SKIP_CHECKPOINTS"
+    print(f"\nTargets (issue 9; {conditions}):")
     print(targets_text(targets))
-    settings.out.mkdir(parents=True, exist_ok=True)
-    report = {
-        "meta": _meta(settings, started, time.monotonic() - clock),
-        "phases": [row.to_json() for row in rows],
-        "targets": [target.to_json() for target in targets],
-    }
-    json_path = settings.out / "fleet.json"
-    json_path.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"\nwrote {json_path}")
-    _plot(results, settings)
+    print(f"\nwrote {settings.out / 'fleet.json'}")
+    if (settings.out / "fleet.png").exists():
+        print(f"wrote {settings.out / 'fleet.png'}")
     failed = [f"N={r.n} {r.stack} {r.phase}" for r in rows if not r.ok]
     if failed:
         print(f"failed phases: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _write_outputs(
+    rows: list[PhaseResult], settings: Settings, started: datetime, seconds: float
+) -> list[Target]:
+    results = Results(rows)
+    targets = evaluate_targets(results, settings.latency, settings.concurrency)
+    settings.out.mkdir(parents=True, exist_ok=True)
+    report = {
+        "meta": _meta(settings, started, seconds),
+        "phases": [row.to_json() for row in rows],
+        "targets": [target.to_json() for target in targets],
+    }
+    (settings.out / "fleet.json").write_text(json.dumps(report, indent=2) + "\n")
+    _plot(results, settings)
+    return targets
 
 
 class SizeRun:
@@ -164,7 +184,7 @@ class SizeRun:
         self.sandbox.reset()  # keeps the latency
         rows: list[PhaseResult] = []
         with tempfile.TemporaryDirectory(prefix=f"bw-bench-{self.n}-") as workdir:
-            project = BenchProject(Path(workdir))
+            project = BenchProject(Path(workdir), skip_checkpoints=self.settings.skip_checkpoints)
             for stack in STACKS:
                 self._init_stack(project, stack)
             broken: dict[StackKind, str] = {}
@@ -287,6 +307,7 @@ def _meta(settings: Settings, started: datetime, seconds: float) -> dict[str, ob
         "latency_seconds": settings.latency,
         "parallel": settings.parallel,
         "concurrency": settings.concurrency,
+        "skip_checkpoints": settings.skip_checkpoints,
         "pulumi": _output("pulumi", "version"),
         "commit": _output("git", "-C", str(REPO), "rev-parse", "--short", "HEAD"),
         "python": platform.python_version(),
@@ -312,9 +333,13 @@ def _plot(results: Results, settings: Settings) -> None:
     except ImportError:  # matplotlib: the bench extra (bench/run installs it)
         print("no matplotlib: skipped fleet.png (pip install -e '.[bench]')", file=sys.stderr)
         return
-    path = settings.out / "fleet.png"
-    plot(results, settings.latency, settings.concurrency, path)
-    print(f"wrote {path}")
+    plot(
+        results,
+        settings.latency,
+        settings.concurrency,
+        settings.out / "fleet.png",
+        skip_checkpoints=settings.skip_checkpoints,
+    )
 
 
 if __name__ == "__main__":

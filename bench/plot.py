@@ -23,7 +23,14 @@ LABELS: dict[StackKind, tuple[str, str]] = {
 PLAIN = FuncFormatter(lambda value, _position: f"{value:g}")
 
 
-def plot(results: Results, latency: float, concurrency: int, path: Path) -> None:
+def plot(
+    results: Results,
+    latency: float,
+    concurrency: int,
+    path: Path,
+    *,
+    skip_checkpoints: bool = False,
+) -> None:
     figure, axes = plt.subplots(2, 3, figsize=(15, 8.5), sharex=True)
     for axis, phase in zip(axes.flat, PHASES, strict=True):
         for stack, (style, label) in LABELS.items():
@@ -48,9 +55,10 @@ def plot(results: Results, latency: float, concurrency: int, path: Path) -> None
         axis.set_ylabel("wall time of the CLI (s)")
         axis.grid(True, which="both", alpha=0.3)
         axis.legend(fontsize="small")
-    figure.suptitle(
-        f"bw-pulumi against the Pulumi engine's floor, API latency {latency * 1000:g} ms"
-    )
+    title = f"bw-pulumi against the Pulumi engine's floor, API latency {latency * 1000:g} ms"
+    if skip_checkpoints:
+        title += ", PULUMI_SKIP_CHECKPOINTS"
+    figure.suptitle(title)
     figure.tight_layout()
     figure.savefig(path, dpi=100)
     plt.close(figure)
