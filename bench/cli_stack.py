@@ -22,6 +22,7 @@ PROGRAM = Path(__file__).resolve().parent / "program"
 TIMEOUT_SECONDS = 3600
 SAMPLE_SECONDS = 0.1
 OUTPUT_TAIL_CHARACTERS = 3000
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 class CliFailed(RuntimeError):
@@ -34,6 +35,8 @@ class CliRun:
     #: Peak resident memory (VmHWM) in bytes, by role: "provider" (the dynamic provider
     #: process, ``python -m pulumi.dynamic``) and "program" (the Python stack program).
     peaks: dict[str, int]
+    #: CPU seconds (user + system) by role, as of each process's last sample.
+    cpu: dict[str, float]
 
 
 class BenchProject:
@@ -112,19 +115,22 @@ class BenchProject:
                 output.seek(0)
                 tail = output.read()[-OUTPUT_TAIL_CHARACTERS:]
                 raise CliFailed(f"pulumi {' '.join(args)} exited {process.returncode}\n{tail}")
-        return CliRun(seconds, sampler.peaks)
+        return CliRun(seconds, sampler.peaks, sampler.cpu())
 
 
 class PeakSampler:
-    """Polls the process tree under ``root_pid`` and keeps each role's highest VmHWM.
+    """Polls the process tree under ``root_pid``: each role's highest VmHWM, and the CPU
+    time of each process of a role.
 
     VmHWM is the kernel's own high-water mark of a process's resident memory, so a poll
-    every 0.1 s misses a peak only if it comes in the process's last 0.1 s of life."""
+    every 0.1 s misses a peak only if it comes in the process's last 0.1 s of life (and
+    the CPU time only what a process spent in its last 0.1 s)."""
 
     def __init__(self, root_pid: int, interval: float = SAMPLE_SECONDS) -> None:
         self.root_pid = root_pid
         self.interval = interval
         self.peaks: dict[str, int] = {}
+        self._cpu: dict[tuple[str, int], float] = {}
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="peak-sampler", daemon=True)
 
@@ -142,9 +148,21 @@ class PeakSampler:
     def sample(self) -> None:
         for pid in descendants(self.root_pid):
             role = process_role(_read(f"/proc/{pid}/cmdline").split("\0"))
+            if role is None:
+                continue
             peak = high_water_mark(_read(f"/proc/{pid}/status"))
-            if role is not None and peak is not None:
+            if peak is not None:
                 self.peaks[role] = max(self.peaks.get(role, 0), peak)
+            used = cpu_seconds(_read(f"/proc/{pid}/stat"))
+            if used is not None:
+                self._cpu[(role, pid)] = used
+
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds by role, summed over the processes of that role."""
+        totals: dict[str, float] = {}
+        for (role, _pid), used in self._cpu.items():
+            totals[role] = totals.get(role, 0.0) + used
+        return totals
 
 
 def process_role(argv: Iterable[str]) -> str | None:
@@ -181,6 +199,14 @@ def descendants(root_pid: int) -> list[int]:
         found.extend(below)
         pending.extend(below)
     return found
+
+
+def cpu_seconds(stat: str) -> float | None:
+    """utime + stime (fields 14 and 15 of /proc/PID/stat) in seconds."""
+    fields = stat[stat.rfind(")") + 2 :].split()
+    if len(fields) < 13:
+        return None
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
 def _parent_pid(stat: str) -> int | None:

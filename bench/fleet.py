@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import secrets
 import subprocess
 import sys
@@ -233,7 +234,8 @@ class SizeRun:
         connections, writes = sandbox.connections_accepted, sandbox.writes
         command = (*COMMANDS[phase], "--stack", stack, *self.settings.parallel_args)
         error: str | None = None
-        seconds = provider = program = None
+        seconds = provider = program = provider_cpu = None
+        harness_cpu = _own_cpu_seconds()
         try:
             run = project.run(*command)
         except CliFailed as failure:
@@ -241,6 +243,8 @@ class SizeRun:
         else:
             seconds = run.seconds
             provider, program = run.peaks.get("provider"), run.peaks.get("program")
+            provider_cpu = run.cpu.get("provider")
+        harness_cpu = _own_cpu_seconds() - harness_cpu
         records = sandbox.drain_requests()
         if len(records) >= REQUEST_LOG_LIMIT:
             error = error or f"over {REQUEST_LOG_LIMIT} requests: the counts may be short"
@@ -262,6 +266,8 @@ class SizeRun:
             retries=seen.retries,
             provider_peak_mib=None if provider is None else provider / MIB,
             program_peak_mib=None if program is None else program / MIB,
+            provider_cpu_seconds=provider_cpu,
+            harness_cpu_seconds=harness_cpu,
             error=error,
         )
 
@@ -290,6 +296,12 @@ class SizeRun:
             project.run("destroy", "--yes", "--skip-preview", "--stack", stack)
         except CliFailed as failure:
             print(f"N={self.n} {stack}: clean-up failed: {failure}", file=sys.stderr)
+
+
+def _own_cpu_seconds() -> float:
+    """This process's CPU time: the in-process sandbox's, and the sampler's."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _progress(row: PhaseResult) -> None:

@@ -92,6 +92,11 @@ class PhaseResult:
     retries: int = 0
     provider_peak_mib: float | None = None
     program_peak_mib: float | None = None
+    #: CPU time of the provider process(es) and of the harness process (the in-process
+    #: sandbox, plus the sampler's small share): the sandbox competes with the CLI for
+    #: the same cores here, as a real Bandwidth API would not.
+    provider_cpu_seconds: float | None = None
+    harness_cpu_seconds: float | None = None
     error: str | None = None
 
     def to_json(self) -> dict[str, object]:
@@ -246,12 +251,14 @@ COLUMNS = (
     "conns",
     "retries",
     "provider MiB",
-    "floor provider MiB",
+    "provider CPU s",
+    "sandbox CPU s",
 )
 
 
 def table(results: Results) -> str:
-    """A Markdown table: one row per (N, phase); requests and memory are ours."""
+    """A Markdown table: one row per (N, phase). Requests and the sandbox's CPU are
+    ours; the provider's memory and CPU read "ours / floor"."""
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "|".join("---" for _ in COLUMNS) + "|"]
     for n in results.sizes():
         for phase in PHASES:
@@ -267,11 +274,23 @@ def _cells(
 ) -> list[str]:
     ratio = results.ratio(n, phase)
     cells = [str(n), phase, _seconds(ours), _seconds(floor), f"{ratio:.2f}" if ratio else "-"]
+    provider = [
+        f"{_mib(ours)} / {_mib(floor)}",
+        f"{_provider_cpu(ours)} / {_provider_cpu(floor)}",
+    ]
     if ours is None or not ours.ok:
-        return [*cells, *("-" for _ in COLUMNS[len(cells) : -1]), _mib(floor)]
+        return [*cells, *("-" for _ in COLUMNS[len(cells) : -3]), *provider, "-"]
     counts = [str(ours.requests.get(method, 0)) for method in METHODS]
     extra = [str(ours.lists), str(ours.tokens), str(ours.connections), str(ours.retries)]
-    return [*cells, *counts, *extra, _mib(ours), _mib(floor)]
+    return [*cells, *counts, *extra, *provider, _cpu(ours.harness_cpu_seconds)]
+
+
+def _provider_cpu(row: PhaseResult | None) -> str:
+    return "-" if row is None else _cpu(row.provider_cpu_seconds)
+
+
+def _cpu(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds:.1f}"
 
 
 def _seconds(row: PhaseResult | None) -> str:

@@ -10,7 +10,14 @@ from dataclasses import replace
 
 import pytest
 
-from bench.cli_stack import PeakSampler, descendants, high_water_mark, process_role
+from bench.cli_stack import (
+    CLOCK_TICKS,
+    PeakSampler,
+    cpu_seconds,
+    descendants,
+    high_water_mark,
+    process_role,
+)
 from bench.report import (
     PHASES,
     PhaseResult,
@@ -194,6 +201,13 @@ def test_high_water_mark() -> None:
     assert high_water_mark("Name:\tkthreadd\n") is None
 
 
+def test_cpu_seconds_from_a_stat_line_whose_name_has_spaces_and_parentheses() -> None:
+    # pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+    stat = "4242 (python (x) y) S 1 4242 4242 0 -1 4194304 10 0 0 0 250 50 0 0 20 0 1 0"
+    assert cpu_seconds(stat) == 300 / CLOCK_TICKS
+    assert cpu_seconds("") is None
+
+
 def test_the_sampler_finds_a_provider_below_the_root_and_its_peak() -> None:
     """A child that looks like the provider process (``pulumi.dynamic`` in its argv)
     touches 64 MiB, frees it and waits: the sampler reports at least 64 MiB."""
@@ -217,4 +231,5 @@ def test_the_sampler_finds_a_provider_below_the_root_and_its_peak() -> None:
         sampler.sample()
         child.communicate("")
     assert sampler.peaks["provider"] >= 64 << 20
+    assert sampler.cpu()["provider"] >= 0
     assert "program" not in sampler.peaks
