@@ -1,11 +1,12 @@
-"""The sandbox's per-request latency, its connection count and its drainable request log:
-what the benchmark (bench/) measures the provider with.
+"""The sandbox's per-request latency, its connection count, its drainable request log and
+its prompt replies: what the benchmark (bench/) measures the provider with.
 
 The latency tests inject the sandbox's sleeper: they check who waits and for how long
 without waiting (one test checks that the default sleeper really waits, for 0.2 s)."""
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from conftest import RecordingSleeper
 from sandbox_http import BASIC, CLIENT, creds_url, web
 
 from bw_pulumi.sandbox import Fault, Sandbox
+from bw_pulumi.sandbox.routes import SandboxRequestHandler
 
 BARRIER_TIMEOUT = 5.0
 
@@ -156,3 +158,25 @@ def test_drain_returns_the_log_and_empties_it(sandbox: Sandbox) -> None:
     assert sandbox.drain_requests() == []
     web("DELETE", creds_url(sandbox, "bob"), auth=BASIC)
     assert [r.method for r in sandbox.drain_requests()] == ["DELETE"]
+
+
+def test_replies_are_not_held_back_by_nagle(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every accepted connection has TCP_NODELAY. Without it a reply's body (its second
+    write) waited for the client's delayed ACK of the headers: 40 ms more per reply with a
+    body on a keep-alive connection, which the benchmark charged to the client."""
+    seen: list[int] = []
+    original = SandboxRequestHandler.setup
+
+    def recording_setup(handler: SandboxRequestHandler) -> None:
+        original(handler)
+        seen.append(handler.connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+
+    monkeypatch.setattr(SandboxRequestHandler, "setup", recording_setup)
+    with requests.Session() as session:
+        for _ in range(2):
+            session.get(creds_url(sandbox, "bob"), auth=BASIC, timeout=10)
+    web("GET", control(sandbox, "state"))
+    assert len(seen) == 2
+    assert all(seen), seen
