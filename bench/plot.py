@@ -1,8 +1,11 @@
 """``fleet.png``: wall time against N for each phase, ours and the floor (needs the
-``bench`` extra, matplotlib)."""
+``bench`` extra, matplotlib). ``python -m bench.plot DIR/fleet.json`` draws it again from
+a run's JSON, into ``DIR/fleet.png``."""
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -10,9 +13,9 @@ import matplotlib
 matplotlib.use("Agg")  # files only, never a window
 
 import matplotlib.pyplot as plt
-from matplotlib.ticker import FuncFormatter, NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from bench.report import PHASES, WRITE_PHASES, Results, StackKind
+from bench.report import PHASES, WRITE_PHASES, PhaseResult, Results, StackKind
 
 LABELS: dict[StackKind, tuple[str, str]] = {
     "ours": ("o-", "bw-pulumi"),
@@ -31,7 +34,7 @@ def plot(
     *,
     skip_checkpoints: bool = False,
 ) -> None:
-    figure, axes = plt.subplots(2, 3, figsize=(15, 8.5), sharex=True)
+    figure, axes = plt.subplots(2, 3, figsize=(15, 8.5))
     for axis, phase in zip(axes.flat, PHASES, strict=True):
         for stack, (style, label) in LABELS.items():
             sizes, seconds = _series(results, stack, phase)
@@ -49,8 +52,9 @@ def plot(
         axis.set_xticks(results.sizes())
         axis.xaxis.set_major_formatter(PLAIN)
         axis.xaxis.set_minor_formatter(NullFormatter())
+        axis.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
         axis.yaxis.set_major_formatter(PLAIN)
-        axis.yaxis.set_minor_formatter(PLAIN)
+        axis.yaxis.set_minor_formatter(NullFormatter())
         axis.set_xlabel("N (resources in the stack)")
         axis.set_ylabel("wall time of the CLI (s)")
         axis.grid(True, which="both", alpha=0.3)
@@ -74,3 +78,27 @@ def _series(results: Results, stack: StackKind, phase: str) -> tuple[list[int], 
             sizes.append(n)
             seconds.append(row.seconds)
     return sizes, seconds
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("usage: python -m bench.plot DIR/fleet.json", file=sys.stderr)
+        return 2
+    source = Path(argv[0])
+    report = json.loads(source.read_text())
+    meta = report["meta"]
+    results = Results([PhaseResult(**row) for row in report["phases"]])
+    target = source.with_suffix(".png")
+    plot(
+        results,
+        meta["latency_seconds"],
+        meta["concurrency"],
+        target,
+        skip_checkpoints=meta.get("skip_checkpoints", False),
+    )
+    print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
