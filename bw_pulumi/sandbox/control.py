@@ -40,6 +40,8 @@ def _dispatch(state: SandboxState, faults: FaultQueue, request: Request, route: 
     if (method, route) == ("POST", "revoke-tokens"):
         state.revoke_tokens()
         return json_reply(200, {"ok": True})
+    if route == "latency" and method in ("GET", "PUT"):
+        return _latency(state, request)
     if route == "realms" and method in ("GET", "POST"):
         return _realms(state, request)
     if route.startswith(realm_control.ROUTE_PREFIXES):
@@ -85,6 +87,13 @@ def _delete_credential(state: SandboxState, composite: str) -> Reply:
     if state.delete_out_of_band(composite):
         return json_reply(200, {"deleted": composite})
     return json_reply(404, {"error": f"no credential {composite}"})
+
+
+def _latency(state: SandboxState, request: Request) -> Reply:
+    """``GET|PUT latency``: ``{"seconds": 0.05}`` sets the per-request latency."""
+    if request.method == "PUT":
+        state.set_latency(_json_object(_json_body(request)).get("seconds"))
+    return json_reply(200, {"seconds": state.latency_seconds})
 
 
 def _realms(state: SandboxState, request: Request) -> Reply:

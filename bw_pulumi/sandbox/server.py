@@ -49,10 +49,14 @@ class Sandbox:
         client_id: str = DEFAULT_CLIENT_ID,
         client_secret: str = DEFAULT_CLIENT_SECRET,
         token_ttl_seconds: int = DEFAULT_TOKEN_TTL_SECONDS,
+        latency_seconds: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         """``clock`` (seconds, monotonic) drives token expiry and the realms API's timing
-        (activation, deletion, read lag): tests inject one instead of sleeping."""
+        (activation, deletion, read lag): tests inject one instead of sleeping.
+        ``latency_seconds``: see :meth:`set_latency`. ``sleep`` is how the server waits
+        out the latency and ``delay`` faults: tests inject one that records instead."""
         self.config = SandboxConfig(
             account_id=account_id,
             realms=(realms,) if isinstance(realms, str) else tuple(realms),
@@ -62,7 +66,8 @@ class Sandbox:
             client_secret=client_secret,
             token_ttl_seconds=token_ttl_seconds,
         )
-        self.state = SandboxState(self.config, clock)
+        self.state = SandboxState(self.config, clock, sleep)
+        self.state.set_latency(latency_seconds)
         self.faults = FaultQueue()
         self._server: SandboxHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -166,6 +171,17 @@ class Sandbox:
 
     def revoke_tokens(self) -> None:
         self.state.revoke_tokens()
+
+    @property
+    def latency_seconds(self) -> float:
+        return self.state.latency_seconds
+
+    def set_latency(self, seconds: float) -> None:
+        """Answer every later ``/api`` request (token endpoint included, control endpoint
+        not) ``seconds`` after it arrives, as a distant API would; 0 (the default) answers
+        at once. Requests on different connections wait concurrently. ``reset`` keeps it.
+        ``ValueError`` unless 0 <= seconds <= 60."""
+        self.state.set_latency(seconds)
 
     def inject(self, fault: Fault) -> None:
         self.faults.push(fault)
@@ -271,6 +287,17 @@ class Sandbox:
         """The API requests answered so far, oldest first: the most recent
         ``REQUEST_LOG_LIMIT`` (10,000), so a long-running sandbox stays bounded."""
         return self.state.requests
+
+    def drain_requests(self) -> list[RequestRecord]:
+        """Return the request log and empty it, atomically: drain before and after a
+        piece of work to get exactly its requests, however long the sandbox has run."""
+        return self.state.drain_requests()
+
+    @property
+    def connections_accepted(self) -> int:
+        """TCP connections accepted since start (or the last reset), API and control
+        endpoint alike: with keep-alive, far fewer than requests."""
+        return self.state.connections_accepted
 
     @property
     def writes(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 import threading
 import time
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from . import rules
+from .faults import MAX_DELAY_SECONDS
 from .models import DEFAULT_REALM, RequestRecord, StoredCredential, credential_key
 from .realms import RealmStore
 
@@ -24,6 +26,8 @@ DEFAULT_TOKEN_TTL_SECONDS: Final = 3600
 #: The request log keeps only the most recent records, so a long-running sandbox (the
 #: ``bw-pulumi sandbox`` command) does not grow without limit.
 REQUEST_LOG_LIMIT: Final = 10_000
+#: The most a per-request latency may be: as much as one ``delay`` fault.
+MAX_LATENCY_SECONDS: Final = MAX_DELAY_SECONDS
 
 
 @dataclass(frozen=True)
@@ -60,10 +64,19 @@ class SandboxState:
     Each public method is atomic, so a bulk create validates duplicates against the
     account and the earlier entries of the same request without races."""
 
-    def __init__(self, config: SandboxConfig, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        config: SandboxConfig,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.config = config
         self._clock = clock
+        #: How the API waits (latency, ``delay`` faults): tests inject one that records.
+        self.sleep = sleep
         self._lock = threading.RLock()
+        self._latency_seconds = 0.0
+        self._connections_accepted = 0
         self._accounts: dict[str, dict[str, StoredCredential]] = {}
         self._realms: list[str] = []
         self._tokens: dict[str, float] = {}
@@ -76,8 +89,10 @@ class SandboxState:
 
     def reset(self) -> None:
         """Forget credentials, tokens, logs, realms added at run time, realms of the
-        realms API with their credentials, and realm settings."""
+        realms API with their credentials, and realm settings. The latency stays: like
+        the config, it describes the network, not the account."""
         with self._lock:
+            self._connections_accepted = 0
             self.realm_api.reset()
             self._accounts = {self.config.account_id: {}}
             self._realms = _dedupe(self.config.realms)
@@ -189,6 +204,23 @@ class SandboxState:
         with self._lock:
             self._tokens.clear()
 
+    # -- latency -----------------------------------------------------------------------
+
+    @property
+    def latency_seconds(self) -> float:
+        with self._lock:
+            return self._latency_seconds
+
+    def set_latency(self, seconds: object) -> None:
+        """Answer every later ``/api`` request ``seconds`` after it arrives (0: at once);
+        ``ValueError`` for anything but a number from 0 to ``MAX_LATENCY_SECONDS``."""
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+            raise ValueError("latency seconds must be a number")
+        if not (math.isfinite(seconds) and 0 <= seconds <= MAX_LATENCY_SECONDS):
+            raise ValueError(f"latency seconds must be between 0 and {MAX_LATENCY_SECONDS}")
+        with self._lock:
+            self._latency_seconds = float(seconds)
+
     # -- observation -----------------------------------------------------------------
 
     def record(self, entry: RequestRecord) -> None:
@@ -199,6 +231,26 @@ class SandboxState:
     def requests(self) -> list[RequestRecord]:
         with self._lock:
             return list(self._requests)
+
+    def drain_requests(self) -> list[RequestRecord]:
+        """The log, oldest first, emptied in the same step: a caller that drains before
+        and after some work gets exactly that work's requests (while they number fewer
+        than ``REQUEST_LOG_LIMIT``), however many came before."""
+        with self._lock:
+            drained = list(self._requests)
+            self._requests.clear()
+            return drained
+
+    def count_connection(self) -> None:
+        with self._lock:
+            self._connections_accepted += 1
+
+    @property
+    def connections_accepted(self) -> int:
+        """TCP connections the server accepted (API and control alike) since the last
+        reset."""
+        with self._lock:
+            return self._connections_accepted
 
     @property
     def writes(self) -> int:
@@ -223,6 +275,8 @@ class SandboxState:
                 **self.realm_api.snapshot(),
                 "writes": self._writes,
                 "token_requests": self._token_grants,
+                "latency_seconds": self._latency_seconds,
+                "connections_accepted": self._connections_accepted,
                 "requests": [r.to_json() for r in self._requests],
             }
 
