@@ -213,7 +213,7 @@ class SizeRun:
             "bandwidth:accountId": sandbox.account_id,
             "bandwidth:clientId": sandbox.config.client_id,
             "bandwidth:apiUrl": sandbox.base_url,
-            "bandwidth:tokenUrl": sandbox.token_url,
+            "bandwidth:oauthUrl": sandbox.token_url,
         }
         project.run("stack", "init", stack)
         pairs = [arg for key, value in plain.items() for arg in ("--plaintext", f"{key}={value}")]
