@@ -228,9 +228,8 @@ class RealmOperations:
     ) -> BandwidthApiError:
         if error.has_code(codes.DEFAULT_REALM_NOT_DELETABLE):
             return error.with_hint(
-                f"realm {name!r} is the account's default realm; make another realm the"
-                " default (default=True on it) before deleting this one, or keep it with the"
-                " retain_on_delete resource option"
+                "make another realm the account's default (default=True on it) before"
+                " deleting this one, or keep it with the retain_on_delete resource option"
             )
         if error.has_code(codes.REALM_HAS_CREDENTIALS):
             realm = self._api().realms.get_realm(realm_id)

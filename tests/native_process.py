@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import os
-import select
-import subprocess
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
-import grpc
+from provider_process import PluginProcess
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime import proto
-from pulumi.runtime.proto import provider_pb2_grpc
 
 PLUGIN = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "pulumi-resource-bandwidth"
 CREDENTIAL = "bandwidth:index:SipCredential"
@@ -57,55 +53,12 @@ def secrets(values: dict[str, PropertyValue]) -> set[str]:
     return {key for key, value in values.items() if value.is_secret}
 
 
-class NativeProcess:
+class NativeProcess(PluginProcess):
     """The plugin process, with one engine-like call per hook. ``type_`` picks the resource."""
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
-        self._env = {**os.environ, **(env or {})}
-        self._process: subprocess.Popen[bytes] | None = None
-        self._channel: grpc.Channel | None = None
-        self.stub: Any = None
-
-    def __enter__(self) -> NativeProcess:
         # The engine passes its own address; the provider needs it only for components.
-        self._process = subprocess.Popen(
-            [str(PLUGIN), "127.0.0.1:1"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=self._env,
-        )
-        try:
-            port = self._read_port()
-            self._channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-            grpc.channel_ready_future(self._channel).result(timeout=30)
-        except BaseException:
-            self.__exit__(None, None, None)
-            raise
-        self.stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
-        return self
-
-    def _read_port(self) -> int:
-        assert self._process is not None and self._process.stdout is not None
-        ready, _, _ = select.select([self._process.stdout], [], [], 30)
-        if not ready:
-            raise TimeoutError("pulumi-resource-bandwidth printed no port within 30 s")
-        return int(self._process.stdout.readline().decode().strip())
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        if self._channel is not None:
-            self._channel.close()
-        if self._process is not None:
-            self._process.terminate()
-            try:
-                self._process.communicate(timeout=30)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.communicate()
+        super().__init__([str(PLUGIN), "127.0.0.1:1"], {**os.environ, **(env or {})}, PLUGIN.name)
 
     def schema(self) -> str:
         reply = self.stub.GetSchema(proto.GetSchemaRequest(version=0), timeout=30)

@@ -8,7 +8,7 @@ import select
 import subprocess
 import sys
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import grpc
 from pulumi.dynamic.dynamic import serialize_provider
@@ -35,23 +35,24 @@ def decode(struct: Any) -> dict[str, Any]:
     return dict(rpc.deserialize_properties(struct, True))
 
 
-class ProviderProcess:
-    """The dynamic provider plugin process, with one engine-like call per hook."""
+Plugin = TypeVar("Plugin", bound="PluginProcess")
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
-        self._env = {**os.environ, "PULUMI_PROJECT": "bw-pulumi", **(env or {})}
-        self.provider_blob = serialize_provider(SipCredentialProvider())
-        self.realm_provider_blob = serialize_provider(SipRealmProvider())
+
+class PluginProcess:
+    """A provider plugin process the engine would launch: started, its printed port
+    dialled over gRPC, and stopped (terminated, then killed) on exit."""
+
+    def __init__(self, command: list[str], env: dict[str, str], name: str) -> None:
+        self._command = command
+        self._env = env
+        self._name = name
         self._process: subprocess.Popen[bytes] | None = None
         self._channel: grpc.Channel | None = None
         self.stub: Any = None
 
-    def __enter__(self) -> ProviderProcess:
+    def __enter__(self: Plugin) -> Plugin:
         self._process = subprocess.Popen(
-            [sys.executable, "-u", "-m", "pulumi.dynamic"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=self._env,
+            self._command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=self._env
         )
         try:
             port = self._read_port()
@@ -68,7 +69,7 @@ class ProviderProcess:
         assert self._process is not None and self._process.stdout is not None
         ready, _, _ = select.select([self._process.stdout], [], [], 30)
         if not ready:
-            raise TimeoutError("the dynamic provider process printed no port within 30 s")
+            raise TimeoutError(f"{self._name} printed no port within 30 s")
         return int(self._process.stdout.readline().decode().strip())
 
     def __exit__(
@@ -86,6 +87,19 @@ class ProviderProcess:
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.communicate()
+
+
+class ProviderProcess(PluginProcess):
+    """The dynamic provider plugin process, with one engine-like call per hook."""
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(
+            [sys.executable, "-u", "-m", "pulumi.dynamic"],
+            {**os.environ, "PULUMI_PROJECT": "bw-pulumi", **(env or {})},
+            "the dynamic provider process",
+        )
+        self.provider_blob = serialize_provider(SipCredentialProvider())
+        self.realm_provider_blob = serialize_provider(SipRealmProvider())
 
     def with_provider(self, props: dict[str, Any], kind: str = "") -> dict[str, Any]:
         blob = self.realm_provider_blob if kind == REALM else self.provider_blob
