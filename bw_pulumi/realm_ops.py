@@ -228,7 +228,7 @@ class RealmOperations:
     ) -> BandwidthApiError:
         if error.has_code(codes.DEFAULT_REALM_NOT_DELETABLE):
             return error.with_hint(
-                "make another realm the account's default (default=True on it) before"
+                "make another realm the default (default=True on it) before"
                 " deleting this one, or keep it with the retain_on_delete resource option"
             )
         if error.has_code(codes.REALM_HAS_CREDENTIALS):
