@@ -32,8 +32,9 @@ class CliFailed(RuntimeError):
 @dataclass(frozen=True)
 class CliRun:
     seconds: float
-    #: Peak resident memory (VmHWM) in bytes, by role: "provider" (the dynamic provider
-    #: process, ``python -m pulumi.dynamic``) and "program" (the Python stack program).
+    #: Peak resident memory (VmHWM) in bytes, by role: "provider" (the provider process:
+    #: ``python -m pulumi.dynamic`` or ``pulumi-resource-bandwidth``) and "program" (the
+    #: Python stack program).
     peaks: dict[str, int]
     #: CPU seconds (user + system) by role, as of each process's last sample.
     cpu: dict[str, float]
@@ -53,6 +54,7 @@ class BenchProject:
         self.project_dir = workdir / "project"
         shutil.copytree(PROGRAM, self.project_dir)
         (workdir / "state").mkdir()
+        # The package provider's plugin is the console script pip put in the virtualenv.
         (self.project_dir / "Pulumi.yaml").write_text(
             "name: bw-bench\n"
             "runtime:\n"
@@ -60,6 +62,10 @@ class BenchProject:
             "  options:\n"
             "    toolchain: pip\n"
             f"    virtualenv: {REPO / '.venv'}\n"
+            "plugins:\n"
+            "  providers:\n"
+            "    - name: bandwidth\n"
+            f"      path: {REPO / '.venv' / 'bin'}\n"
         )
         self.env = {
             **os.environ,
@@ -166,10 +172,13 @@ class PeakSampler:
 
 
 def process_role(argv: Iterable[str]) -> str | None:
-    """ "provider" for ``python -u -m pulumi.dynamic``, "program" for the Python program
-    run through ``pulumi-language-python-exec``; None for anything else."""
+    """ "provider" for ``python -u -m pulumi.dynamic`` or the ``pulumi-resource-bandwidth``
+    script, "program" for the Python program run through ``pulumi-language-python-exec``;
+    None for anything else."""
     arguments = list(argv)
-    if "pulumi.dynamic" in arguments:
+    if "pulumi.dynamic" in arguments or any(
+        argument.endswith("/pulumi-resource-bandwidth") for argument in arguments[:2]
+    ):
         return "provider"
     if any(argument.endswith("pulumi-language-python-exec") for argument in arguments):
         return "program"

@@ -1,21 +1,23 @@
-"""The fleet benchmark (issue 9): N SIP credentials against N no-op dynamic resources.
+"""The fleet benchmark (issues 9 and 12): N SIP credentials against N no-op resources.
 
-For each N it makes two stacks of one project, "ours" (N ``SipCredential``s) and "floor"
-(N no-op dynamic resources with the same inputs: the engine's own cost), and runs the
-phases below on both, alternating stacks phase by phase so that a busy machine slows both
-alike. Everything goes through the real ``pulumi`` CLI against an in-process sandbox that
-answers every API request after ``--latency-ms``. Per phase it records the wall time of
-the CLI, the API requests by method, list and token requests, committed writes, TCP
-connections opened, retries, and the peak memory of the dynamic provider process; then it
-prints a Markdown table and the verdict on each target of the issue, and writes
-``fleet.json`` and ``fleet.png`` to ``--out``.
+For each N it makes three stacks of one project: "dynamic" (N ``bw_pulumi.SipCredential``,
+the dynamic provider), "native" (N ``pulumi_bandwidth.SipCredential``, the ``bandwidth``
+package provider) and "floor" (N no-op dynamic resources with the same inputs: the
+engine's own cost). It runs the phases below on each, alternating stacks phase by phase so
+that a busy machine slows all alike. Everything goes through the real ``pulumi`` CLI
+against an in-process sandbox that answers every API request after ``--latency-ms``. Per
+phase it records the wall time of the CLI, the API requests by method, list and token
+requests, committed writes, TCP connections opened, retries, and the peak memory of the
+provider process; then it prints a Markdown table and the verdict on each target of the
+issues, and writes ``fleet.json`` and ``fleet.png`` to ``--out``.
 
 The phases (``--skip-preview`` throughout, so each command does one thing; preview is a
 phase of its own): ``up`` creating everything; ``preview`` and ``up`` with no change
 (``--expect-no-changes``); ``refresh`` (``--expect-no-changes``: reads must agree with the
-state); ``up`` after rotating every password; ``destroy``. After each phase of ours the
-hashes the sandbox holds are checked against the passwords, so a fast phase that did not
-do its job is a failure, not a good number.
+state); ``up`` after rotating every password; ``destroy``. After each phase of a
+provider's stack the hashes the sandbox holds are checked against the passwords, so a fast
+phase that did not do its job is a failure, not a good number. The two providers' stacks
+share the sandbox's account, each with usernames of its own.
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ from pathlib import Path
 from bench.cli_stack import REPO, BenchProject, CliFailed
 from bench.report import (
     PHASES,
+    PROVIDERS,
     STACKS,
+    TABLE_KEY,
     PhaseResult,
     Results,
     StackKind,
@@ -48,8 +52,9 @@ from bench.report import (
     targets_text,
     traffic,
 )
-from bench.workload import derive_password, resource_name
+from bench.workload import USERNAME_PREFIXES, derive_password, sip_username
 from bw_pulumi import compute_hashes
+from bw_pulumi.native.provider import MAX_THREADS
 from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox
 from bw_pulumi.sandbox.state import REQUEST_LOG_LIMIT
 
@@ -57,8 +62,9 @@ DEFAULT_SIZES = (10, 100, 500, 1500)
 DEFAULT_LATENCY_MS = 50.0
 DEFAULT_OUT = REPO / "bench" / "results"
 #: The dynamic provider process serves at most this many gRPC calls at once (the
-#: ThreadPoolExecutor in pulumi/dynamic/__main__.py); Pulumi's own --parallel default is 8.
-PROVIDER_WORKERS = 4
+#: ThreadPoolExecutor in pulumi/dynamic/__main__.py); the package provider up to
+#: MAX_THREADS. Pulumi's own --parallel default is 8.
+PROVIDER_WORKERS: dict[StackKind, int] = {"dynamic": 4, "native": MAX_THREADS}
 PULUMI_DEFAULT_PARALLEL = 8
 MIB = 1 << 20
 
@@ -81,9 +87,11 @@ class Settings:
     skip_checkpoints: bool = False
 
     @property
-    def concurrency(self) -> int:
-        """API calls in flight at once: the provider's workers, or fewer with --parallel."""
-        return min(PROVIDER_WORKERS, self.parallel or PULUMI_DEFAULT_PARALLEL)
+    def concurrency(self) -> dict[StackKind, int]:
+        """API calls in flight at once, by stack: the provider's workers, or fewer when
+        the engine runs fewer steps at once (--parallel)."""
+        steps = self.parallel or PULUMI_DEFAULT_PARALLEL
+        return {stack: min(workers, steps) for stack, workers in PROVIDER_WORKERS.items()}
 
     @property
     def parallel_args(self) -> tuple[str, ...]:
@@ -114,7 +122,7 @@ def parse_args(argv: Sequence[str] | None) -> Settings:
     parser.add_argument(
         "--skip-checkpoints",
         action="store_true",
-        help="set PULUMI_SKIP_CHECKPOINTS for both stacks: the engine then writes the"
+        help="set PULUMI_SKIP_CHECKPOINTS for every stack: the engine then writes the"
         " state once per update instead of after every step (which costs O(N^2))",
     )
     args = parser.parse_args(argv)
@@ -142,10 +150,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             # After every N, so that a long run stopped half way keeps what it measured.
             targets = _write_outputs(rows, settings, started, time.monotonic() - clock)
     print(table(Results(rows)))
+    print(f"\n{TABLE_KEY}")
     conditions = f"API latency {settings.latency * 1000:g} ms"
     if settings.skip_checkpoints:
         conditions += ", PULUMI_SKIP_CHECKPOINTS"
-    print(f"\nTargets (issue 9; {conditions}):")
+    print(f"\nTargets (issues 9 and 12; {conditions}):")
     print(targets_text(targets))
     print(f"\nwrote {settings.out / 'fleet.json'}")
     if (settings.out / "fleet.png").exists():
@@ -173,7 +182,7 @@ def _write_outputs(
 
 
 class SizeRun:
-    """Both stacks at one N, in a throwaway project directory."""
+    """Every stack at one N, in a throwaway project directory."""
 
     def __init__(self, sandbox: Sandbox, settings: Settings, n: int) -> None:
         self.sandbox = sandbox
@@ -207,7 +216,7 @@ class SizeRun:
     def _init_stack(self, project: BenchProject, stack: StackKind) -> None:
         sandbox = self.sandbox
         plain = {
-            "kind": "credentials" if stack == "ours" else "floor",
+            "kind": stack,
             "count": str(self.n),
             "realm": DEFAULT_REALM,
             "bandwidth:accountId": sandbox.account_id,
@@ -248,8 +257,8 @@ class SizeRun:
         records = sandbox.drain_requests()
         if len(records) >= REQUEST_LOG_LIMIT:
             error = error or f"over {REQUEST_LOG_LIMIT} requests: the counts may be short"
-        if error is None and stack == "ours":
-            error = self._check_sandbox(phase)
+        if error is None and stack in PROVIDERS:
+            error = self._check_sandbox(stack, phase)
         seen = traffic(records)
         return PhaseResult(
             n=self.n,
@@ -271,19 +280,23 @@ class SizeRun:
             error=error,
         )
 
-    def _check_sandbox(self, phase: str) -> str | None:
-        """What the sandbox holds after a phase of ours: every credential with the hashes
-        of the current passwords, or nothing after destroy. None when it is right."""
+    def _check_sandbox(self, stack: StackKind, phase: str) -> str | None:
+        """What the sandbox holds of ``stack``'s credentials after one of its phases: each
+        with the hashes of its current password, or none after destroy. None when right."""
         if phase == "destroy":
             wanted: dict[str, tuple[str, str]] = {}
         else:
             seed = self.seeds[1] if phase == "rotate" else self.seeds[0]
             wanted = {}
             for index in range(self.n):
-                name = resource_name(index)
+                name = sip_username(stack, index)
                 hashes = compute_hashes(name, derive_password(seed, name), DEFAULT_REALM)
                 wanted[hashes.composite_username] = (hashes.hash1, hashes.hash1b)
-        held = {c.composite_username: (c.hash1, c.hash1b) for c in self.sandbox.credentials()}
+        held = {
+            c.composite_username: (c.hash1, c.hash1b)
+            for c in self.sandbox.credentials()
+            if c.composite_username.startswith(USERNAME_PREFIXES[stack])
+        }
         if held == wanted:
             return None
         wrong = sum(held.get(name) != hashes for name, hashes in wanted.items())

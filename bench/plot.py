@@ -1,4 +1,4 @@
-"""``fleet.png``: wall time against N for each phase, ours and the floor (needs the
+"""``fleet.png``: wall time against N for each phase and stack (needs the
 ``bench`` extra, matplotlib). ``python -m bench.plot DIR/fleet.json`` draws it again from
 a run's JSON, into ``DIR/fleet.png``."""
 
@@ -15,10 +15,18 @@ matplotlib.use("Agg")  # files only, never a window
 import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from bench.report import PHASES, WRITE_PHASES, PhaseResult, Results, StackKind
+from bench.report import (
+    NATIVE_FLOOR_RATIO,
+    PHASES,
+    WRITE_PHASES,
+    PhaseResult,
+    Results,
+    StackKind,
+)
 
 LABELS: dict[StackKind, tuple[str, str]] = {
-    "ours": ("o-", "bw-pulumi"),
+    "dynamic": ("o-", "dynamic provider"),
+    "native": ("^-", "bandwidth package provider"),
     "floor": ("s--", "floor (no-op dynamic resources)"),
 }
 
@@ -29,7 +37,7 @@ PLAIN = FuncFormatter(lambda value, _position: f"{value:g}")
 def plot(
     results: Results,
     latency: float,
-    concurrency: int,
+    concurrency: dict[StackKind, int],
     path: Path,
     *,
     skip_checkpoints: bool = False,
@@ -40,12 +48,15 @@ def plot(
             sizes, seconds = _series(results, stack, phase)
             if sizes:
                 axis.plot(sizes, seconds, style, label=label)
-        if phase in WRITE_PHASES:
-            sizes, floor = _series(results, "floor", phase)
-            model = [s + n * latency / concurrency for n, s in zip(sizes, floor, strict=True)]
-            if sizes:
-                label = f"floor + N x latency / {concurrency}"
-                axis.plot(sizes, model, ":", color="grey", label=label)
+        sizes, floor = _series(results, "floor", phase)
+        if phase in WRITE_PHASES and sizes:
+            calls = concurrency["dynamic"]
+            model = [s + n * latency / calls for n, s in zip(sizes, floor, strict=True)]
+            axis.plot(sizes, model, ":", color="grey", label=f"floor + N x latency / {calls}")
+            if _series(results, "native", phase)[0]:
+                bound = [NATIVE_FLOOR_RATIO * s for s in floor]
+                label = f"{NATIVE_FLOOR_RATIO} x floor"
+                axis.plot(sizes, bound, "-.", color="silver", label=label)
         axis.set_title(phase)
         axis.set_xscale("log")
         axis.set_yscale("log")
@@ -59,7 +70,7 @@ def plot(
         axis.set_ylabel("wall time of the CLI (s)")
         axis.grid(True, which="both", alpha=0.3)
         axis.legend(fontsize="small")
-    title = f"bw-pulumi against the Pulumi engine's floor, API latency {latency * 1000:g} ms"
+    title = f"bw-pulumi's providers against the engine's floor, API latency {latency * 1000:g} ms"
     if skip_checkpoints:
         title += ", PULUMI_SKIP_CHECKPOINTS"
     figure.suptitle(title)
@@ -87,12 +98,15 @@ def main(argv: list[str]) -> int:
     source = Path(argv[0])
     report = json.loads(source.read_text())
     meta = report["meta"]
-    results = Results([PhaseResult(**row) for row in report["phases"]])
+    results = Results([PhaseResult.from_json(row) for row in report["phases"]])
     target = source.with_suffix(".png")
+    concurrency = meta["concurrency"]
+    if isinstance(concurrency, int):  # written before the native stack existed
+        concurrency = {"dynamic": concurrency}
     plot(
         results,
         meta["latency_seconds"],
-        meta["concurrency"],
+        concurrency,
         target,
         skip_checkpoints=meta.get("skip_checkpoints", False),
     )

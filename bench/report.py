@@ -1,21 +1,30 @@
 """What the benchmark makes of its measurements: the traffic of a phase, the targets of
-issue 9, and the table. Pure functions over plain data, so they are tested without the CLI.
+issues 9 and 12, and the table. Pure functions over plain data, so they are tested without
+the CLI.
+
+Three stacks: "dynamic" (``bw_pulumi.SipCredential``, the dynamic provider), "native"
+(``pulumi_bandwidth.SipCredential``, the ``bandwidth`` package provider) and "floor" (no-op
+dynamic resources with the same inputs: the engine's own cost).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Literal
+from typing import Any, Literal, TypeGuard
 
 from bw_pulumi.sandbox import RequestRecord
 
 PHASES: tuple[str, ...] = ("create", "preview", "up-unchanged", "refresh", "rotate", "destroy")
 WRITE_PHASES: tuple[str, ...] = ("create", "rotate", "destroy")
 NO_CHANGE_PHASES: tuple[str, ...] = ("preview", "up-unchanged")
-StackKind = Literal["ours", "floor"]
-STACKS: tuple[StackKind, ...] = ("ours", "floor")
+StackKind = Literal["dynamic", "native", "floor"]
+STACKS: tuple[StackKind, ...] = ("dynamic", "native", "floor")
+#: The stacks that call the API.
+PROVIDERS: tuple[StackKind, ...] = ("dynamic", "native")
+#: What results written before the native stack existed call the dynamic stack.
+LEGACY_STACK_NAMES: dict[str, StackKind] = {"ours": "dynamic"}
 METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "DELETE")
 
 TOKEN_PATH = "/api/v1/oauth2/token"  # noqa: S105 - a URL path
@@ -28,6 +37,8 @@ MAX_REFRESH_LISTS = 3
 REFRESH_FLOOR_RATIO = 1.5
 WRITE_SLACK = 1.10
 FLEET_N = 1500
+#: Issue 12: the native provider's writes at N=500 within this factor of the floor.
+NATIVE_FLOOR_RATIO = 1.2
 
 
 @dataclass(frozen=True)
@@ -102,6 +113,11 @@ class PhaseResult:
     def to_json(self) -> dict[str, object]:
         return asdict(self)
 
+    @classmethod
+    def from_json(cls, row: dict[str, Any]) -> PhaseResult:
+        stack = LEGACY_STACK_NAMES.get(row["stack"], row["stack"])
+        return cls(**{**row, "stack": stack})
+
 
 @dataclass(frozen=True)
 class Target:
@@ -130,8 +146,9 @@ class Results:
     def sizes(self) -> list[int]:
         return sorted({r.n for r in self.rows})
 
-    def ratio(self, n: int, phase: str) -> float | None:
-        ours, floor = self.get(n, "ours", phase), self.get(n, "floor", phase)
+    def ratio(self, n: int, stack: StackKind, phase: str) -> float | None:
+        """Wall time of ``stack`` over the floor's, when both succeeded."""
+        ours, floor = self.get(n, stack, phase), self.get(n, "floor", phase)
         if ours is None or floor is None or not (ours.ok and floor.ok):
             return None
         if ours.seconds is None or not floor.seconds:
@@ -139,26 +156,30 @@ class Results:
         return ours.seconds / floor.seconds
 
 
-def evaluate_targets(results: Results, latency: float, concurrency: int) -> list[Target]:
-    """Issue 9's targets, each met, not met, or not measured (its N not in this run)."""
-    return [
-        *_no_change_targets(results),
-        *_refresh_targets(results),
-        *(
-            t
-            for phase in WRITE_PHASES
-            for t in _write_targets(results, phase, latency, concurrency)
-        ),
-        _fleet_target(results),
-    ]
+def evaluate_targets(
+    results: Results, latency: float, concurrency: dict[StackKind, int]
+) -> list[Target]:
+    """The targets of issue 9 (for both providers) and of issue 12 (the native provider's
+    writes), each met, not met, or not measured (its N or its stack not in this run).
+
+    ``concurrency``: API calls each provider makes at once."""
+    targets: list[Target] = []
+    for stack in PROVIDERS:
+        targets += _no_change_targets(results, stack)
+        targets += _refresh_targets(results, stack)
+        for phase in WRITE_PHASES:
+            targets += _write_targets(results, stack, phase, latency, concurrency[stack])
+    targets += [_native_floor_target(results, phase) for phase in WRITE_PHASES]
+    targets.append(_fleet_target(results))
+    return targets
 
 
-def _no_change_targets(results: Results) -> list[Target]:
+def _no_change_targets(results: Results, stack: StackKind) -> list[Target]:
     targets = []
     for phase in NO_CHANGE_PHASES:
-        rows = [r for n in results.sizes() if (r := results.get(n, "ours", phase)) is not None]
+        rows = [r for n in results.sizes() if (r := results.get(n, stack, phase)) is not None]
         measured = [r for r in rows if r.ok]
-        name = f"{phase}: zero API requests"
+        name = f"{stack} {phase}: zero API requests"
         if not measured:
             targets.append(Target(name, None, "no successful run"))
             continue
@@ -168,19 +189,21 @@ def _no_change_targets(results: Results) -> list[Target]:
     return targets
 
 
-def _pair(results: Results, phase: str) -> tuple[PhaseResult, PhaseResult] | str:
-    ours, floor = results.get(TARGET_N, "ours", phase), results.get(TARGET_N, "floor", phase)
-    if ours is None or floor is None:
+def _pair(results: Results, stack: StackKind, phase: str) -> tuple[PhaseResult, PhaseResult] | str:
+    ours, floor = results.get(TARGET_N, stack, phase), results.get(TARGET_N, "floor", phase)
+    if ours is None and floor is None:
         return f"N={TARGET_N} not in this run"
+    if ours is None or floor is None:
+        return f"no {stack if ours is None else 'floor'} stack at N={TARGET_N}"
     if not (ours.ok and floor.ok) or ours.seconds is None or floor.seconds is None:
         return f"N={TARGET_N} {phase} failed"
     return ours, floor
 
 
-def _refresh_targets(results: Results) -> list[Target]:
-    lists_name = f"refresh N={TARGET_N}: at most {MAX_REFRESH_LISTS} list requests"
-    time_name = f"refresh N={TARGET_N}: within {REFRESH_FLOOR_RATIO}x of the floor"
-    pair = _pair(results, "refresh")
+def _refresh_targets(results: Results, stack: StackKind) -> list[Target]:
+    lists_name = f"{stack} refresh N={TARGET_N}: at most {MAX_REFRESH_LISTS} list requests"
+    time_name = f"{stack} refresh N={TARGET_N}: within {REFRESH_FLOOR_RATIO}x of the floor"
+    pair = _pair(results, stack, "refresh")
     if isinstance(pair, str):
         return [Target(lists_name, None, pair), Target(time_name, None, pair)]
     ours, floor = pair
@@ -197,15 +220,18 @@ def _refresh_targets(results: Results) -> list[Target]:
     ]
 
 
-def _write_targets(results: Results, phase: str, latency: float, concurrency: int) -> list[Target]:
+def _write_targets(
+    results: Results, stack: StackKind, phase: str, latency: float, concurrency: int
+) -> list[Target]:
     n = TARGET_N
     names = (
-        f"{phase} N={n}: within {WRITE_SLACK - 1:.0%} of floor + N x latency / {concurrency}",
-        f"{phase} N={n}: exactly N write requests",
-        f"{phase} N={n}: no retries",
-        f"{phase} N={n}: at most one TCP connection per concurrent call ({concurrency})",
+        f"{stack} {phase} N={n}: within {WRITE_SLACK - 1:.0%} of floor"
+        f" + N x latency / {concurrency}",
+        f"{stack} {phase} N={n}: exactly N write requests",
+        f"{stack} {phase} N={n}: no retries",
+        f"{stack} {phase} N={n}: at most one TCP connection per concurrent call ({concurrency})",
     )
-    pair = _pair(results, phase)
+    pair = _pair(results, stack, phase)
     if isinstance(pair, str):
         return [Target(name, None, pair) for name in names]
     ours, floor = pair
@@ -221,6 +247,18 @@ def _write_targets(results: Results, phase: str, latency: float, concurrency: in
         Target(names[2], ours.retries == 0, f"{ours.retries} retries"),
         Target(names[3], ours.connections <= concurrency, f"{ours.connections} connections"),
     ]
+
+
+def _native_floor_target(results: Results, phase: str) -> Target:
+    name = f"native {phase} N={TARGET_N}: within {NATIVE_FLOOR_RATIO}x of the floor"
+    pair = _pair(results, "native", phase)
+    if isinstance(pair, str):
+        return Target(name, None, pair)
+    native, floor = pair
+    assert native.seconds is not None and floor.seconds is not None
+    ratio = native.seconds / floor.seconds
+    detail = f"{native.seconds:.1f} s vs floor {floor.seconds:.1f} s ({ratio:.2f}x)"
+    return Target(name, ratio <= NATIVE_FLOOR_RATIO, detail)
 
 
 def _fleet_target(results: Results) -> Target:
@@ -239,9 +277,11 @@ def _fleet_target(results: Results) -> Target:
 COLUMNS = (
     "N",
     "phase",
-    "ours s",
+    "dynamic s",
+    "native s",
     "floor s",
-    "ratio",
+    "dynamic/floor",
+    "native/floor",
     "GET",
     "POST",
     "PUT",
@@ -254,35 +294,60 @@ COLUMNS = (
     "provider CPU s",
     "sandbox CPU s",
 )
+#: What the table's cells after the ratios hold, for the note under it.
+TABLE_KEY = (
+    "Requests, lists, tokens, connections, retries and the sandbox's CPU read"
+    ' "dynamic / native"; the provider process\'s peak memory and CPU read'
+    ' "dynamic / native / floor".'
+)
 
 
 def table(results: Results) -> str:
-    """A Markdown table: one row per (N, phase). Requests and the sandbox's CPU are
-    ours; the provider's memory and CPU read "ours / floor"."""
+    """A Markdown table: one row per (N, phase), the three stacks side by side."""
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "|".join("---" for _ in COLUMNS) + "|"]
     for n in results.sizes():
         for phase in PHASES:
-            ours, floor = results.get(n, "ours", phase), results.get(n, "floor", phase)
-            if ours is None and floor is None:
+            rows = {stack: results.get(n, stack, phase) for stack in STACKS}
+            if all(row is None for row in rows.values()):
                 continue
-            lines.append("| " + " | ".join(_cells(results, n, phase, ours, floor)) + " |")
+            lines.append("| " + " | ".join(_cells(results, n, phase, rows)) + " |")
     return "\n".join(lines)
 
 
 def _cells(
-    results: Results, n: int, phase: str, ours: PhaseResult | None, floor: PhaseResult | None
+    results: Results, n: int, phase: str, rows: dict[StackKind, PhaseResult | None]
 ) -> list[str]:
-    ratio = results.ratio(n, phase)
-    cells = [str(n), phase, _seconds(ours), _seconds(floor), f"{ratio:.2f}" if ratio else "-"]
-    provider = [
-        f"{_mib(ours)} / {_mib(floor)}",
-        f"{_provider_cpu(ours)} / {_provider_cpu(floor)}",
+    ratios = [results.ratio(n, stack, phase) for stack in PROVIDERS]
+    cells = [str(n), phase, *(_seconds(rows[stack]) for stack in STACKS)]
+    cells += [f"{ratio:.2f}" if ratio else "-" for ratio in ratios]
+    providers = [rows[stack] for stack in PROVIDERS]
+    counts = [
+        *(_requests(providers, method) for method in METHODS),
+        _each(providers, lambda r: r.lists),
+        _each(providers, lambda r: r.tokens),
+        _each(providers, lambda r: r.connections),
+        _each(providers, lambda r: r.retries),
     ]
-    if ours is None or not ours.ok:
-        return [*cells, *("-" for _ in COLUMNS[len(cells) : -3]), *provider, "-"]
-    counts = [str(ours.requests.get(method, 0)) for method in METHODS]
-    extra = [str(ours.lists), str(ours.tokens), str(ours.connections), str(ours.retries)]
-    return [*cells, *counts, *extra, *provider, _cpu(ours.harness_cpu_seconds)]
+    every = [rows[stack] for stack in STACKS]
+    process = [
+        " / ".join(_mib(row) for row in every),
+        " / ".join(_provider_cpu(row) for row in every),
+        " / ".join(_cpu(row.harness_cpu_seconds) if _ran(row) else "-" for row in providers),
+    ]
+    return [*cells, *counts, *process]
+
+
+def _each(rows: list[PhaseResult | None], value: Callable[[PhaseResult], int]) -> str:
+    """``value`` of each successful row, "-" for the others, joined by " / "."""
+    return " / ".join(str(value(row)) if _ran(row) else "-" for row in rows)
+
+
+def _requests(rows: list[PhaseResult | None], method: str) -> str:
+    return _each(rows, lambda row: row.requests.get(method, 0))
+
+
+def _ran(row: PhaseResult | None) -> TypeGuard[PhaseResult]:
+    return row is not None and row.ok
 
 
 def _provider_cpu(row: PhaseResult | None) -> str:

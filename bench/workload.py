@@ -1,4 +1,5 @@
-"""What the benchmark's stacks declare: names, passwords and the floor's no-op resource.
+"""What the benchmark's stacks declare: names, usernames, passwords and the floor's no-op
+resource.
 
 Shared by the Pulumi program (``bench/program``), the dynamic provider process (which
 unpickles :class:`NoOpProvider` by reference, so ``bench`` must be importable there too:
@@ -46,9 +47,20 @@ SECRET_OUTPUTS = ["password", "hash1", "hash1b"]
 _PROVIDER_KEY = "__provider"
 
 
+#: Each stack's SIP usernames start differently: the dynamic and native stacks share one
+#: sandbox account, and the same username in both would be one credential (adopted by
+#: whichever stack came second, deleted by whichever destroyed first).
+USERNAME_PREFIXES = {"dynamic": "bench", "native": "native", "floor": "floor"}
+
+
 def resource_name(index: int) -> str:
-    """Also the SIP username: ``bench00042``."""
+    """The resource's name in every stack: ``bench00042``."""
     return f"bench{index:05d}"
+
+
+def sip_username(stack: str, index: int) -> str:
+    """``bench00042`` in the dynamic stack, ``native00042`` in the native one."""
+    return f"{USERNAME_PREFIXES[stack]}{index:05d}"
 
 
 def derive_password(seed: str, name: str) -> str:
