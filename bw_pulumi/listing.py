@@ -8,12 +8,15 @@ per *scope* (the account's credentials, or one realm's):
   for one command, so it is never older than the refresh that reads it. Any write this
   process makes to a scope drops that scope's listing (the write waits for a page being
   fetched), so nothing read before a write is served after it.
-* **Never dearer.** A read may fetch the next page only while the scope's requests (pages
-  and single GETs) stay within its reads so far. A stack holding most of what the account
-  holds therefore costs ceil(N/500) pages; a small stack in a large account costs one GET
-  per credential, plus at most the one page that showed listing does not pay. (No scheme
-  can promise zero extra requests there: the first page is a bet placed before anything
-  is known about the account's size.)
+* **At most a tenth dearer.** A read may fetch the next page only while the scope's
+  requests (pages and single GETs) stay below its reads so far plus one for every
+  ``READS_PER_EXTRA_REQUEST`` (10) of them. A stack holding most of what the account holds
+  therefore costs ceil(N/500) pages; a small stack in a large account costs at most one
+  GET per credential plus a tenth, plus the first page. (No scheme can promise zero extra
+  requests there: the first page is a bet placed before anything is known about the
+  account's size.) The tenth is what lets a listing recover from a first page that held
+  none of the stack: a stack holding the account's second 500 credentials costs the two
+  pages and 9 GETs, not the page and 500 GETs a strict "within the reads" rule costs.
 * **Identical results.** An entry is served only when it carries both hashes (else the
   credential is read on its own); a credential absent from a complete, fresh listing is
   gone, exactly as its own GET would have said. The caller still re-reads a credential it
@@ -29,6 +32,8 @@ from dataclasses import dataclass, field
 from bw_pulumi.models import Credential
 
 FIRST_PAGE = "page=1&size=500"
+#: The "at most a tenth dearer" allowance: one request beyond the reads per this many reads.
+READS_PER_EXTRA_REQUEST = 10
 
 PageFetcher = Callable[[str], tuple[tuple[Credential, ...], "str | None"]]
 """query -> (the page's credentials, the next page's query or None)."""
@@ -42,6 +47,10 @@ class _Scope:
     next_query: str | None = FIRST_PAGE
     fetched: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def may_fetch(self) -> bool:
+        """The cost rule: one more request keeps requests within reads plus a tenth."""
+        return self.requests < self.reads + self.reads // READS_PER_EXTRA_REQUEST
 
     def forget(self) -> None:
         self.entries, self.next_query, self.fetched = {}, FIRST_PAGE, set()
@@ -75,7 +84,7 @@ class Listing:
                     break  # the list does not show what a read must: read it on its own
                 if state.next_query is None:
                     return None
-                if state.requests >= state.reads:
+                if not state.may_fetch():
                     break
                 self._fetch_next(state, fetch_page, key_of)
             state.requests += 1
