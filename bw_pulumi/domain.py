@@ -25,6 +25,8 @@ REALM_NAME_MAX_LENGTH = 30
 
 _USERNAME_CHARS = re.compile(r"[A-Za-z0-9._\-!$&*+=~]+")
 _HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
+#: ``{name}-{hex}.auth.bandwidth.com``: the name is one host label, the hex Bandwidth's.
+_REALM_FQDN = re.compile(r"((?!-)[A-Za-z0-9-]{1,63}(?<!-))-[0-9a-fA-F]+\.auth\.bandwidth\.com")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 
 
@@ -109,6 +111,14 @@ def validate_realm_name(name: str) -> None:
         raise InvalidInputError(
             "name", "may only contain letters, digits and '-', and not start or end with '-'"
         )
+
+
+def realm_name_in(fqdn: str) -> str | None:
+    """The short name a realms-API FQDN was made from (``office`` in
+    ``office-1a2b3c4d.auth.bandwidth.com``), as the FQDN spells it; None for any other
+    form. An imported realm's name is known only from here: the API returns no name."""
+    match = _REALM_FQDN.fullmatch(fqdn)
+    return match.group(1) if match else None
 
 
 def validate_password(password: str) -> None:

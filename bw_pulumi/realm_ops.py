@@ -18,7 +18,7 @@ from typing import Any
 
 from bw_pulumi import codes
 from bw_pulumi.client import BandwidthClient
-from bw_pulumi.domain import validate_realm_name
+from bw_pulumi.domain import realm_name_in, validate_realm_name
 from bw_pulumi.errors import BandwidthApiError
 from bw_pulumi.lifecycle import (
     Checked,
@@ -128,9 +128,13 @@ class RealmOperations:
         return Created(active.id, _outputs(props, active))
 
     def read(self, id_: str, props: Props) -> Found:
+        """On ``pulumi import`` (no ``props``) the name comes from the FQDN, so the import
+        checks clean and the code it prints declares the realm as it is."""
         realm = self._api().realms.get_realm(id_)
         if realm is None:
             return Found(None, {})
+        if props.get("name") is None:
+            props = {**props, "name": realm_name_in(realm.fqdn)}
         return Found(realm.id, _outputs(props, realm))
 
     def update(self, id_: str, olds: Props, news: Props) -> Props:

@@ -257,6 +257,25 @@ def test_realm_and_realm_scoped_credential(plugin: NativeProcess, sandbox: Sandb
     assert [r.name for r in sandbox.api_realms()] == ["main"]
 
 
+def test_an_imported_realm_reads_back_with_its_name_and_is_then_unchanged(
+    plugin: NativeProcess, sandbox: Sandbox
+) -> None:
+    """The realms API returns no name: import takes it from the FQDN, so the engine's
+    check of what import read passes and declaring the realm as read changes nothing."""
+    sandbox.add_realm_out_of_band("main", default=True)
+    plugin.configure(oauth_args(sandbox))
+    realm_id, _ = plugin.create("hq", {"name": "east-hq", "description": "HQ"}, REALM)
+    before = len(sandbox.requests)
+    id_, live, imported = plugin.read("hq", realm_id, {}, type_=REALM)
+    assert id_ == realm_id
+    assert plain(imported) == {"name": "east-hq", "description": "HQ", "default": False}
+    assert plain(live)["fqdn"].startswith("east-hq-")
+    assert list(plugin.check("hq", imported, imported, REALM).failures) == []
+    unchanged = plugin.diff("hq", realm_id, live, {"name": "east-hq", "description": "HQ"}, REALM)
+    assert unchanged.changes == proto.DiffResponse.DIFF_NONE
+    assert [r.method for r in sandbox.requests[before:]] == ["GET"]
+
+
 def test_a_realm_that_never_activates_is_one_short_line(
     plugin: NativeProcess, sandbox: Sandbox
 ) -> None:

@@ -9,7 +9,7 @@ from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
 from bw_pulumi.credential_ops import CredentialOperations
-from bw_pulumi.domain import InvalidInputError, validate_realm_name
+from bw_pulumi.domain import InvalidInputError, realm_name_in, validate_realm_name
 from bw_pulumi.realm_ops import RealmOperations
 
 
@@ -36,6 +36,20 @@ def test_realm_name_rules(name: str, rule: str) -> None:
     with pytest.raises(InvalidInputError, match=rule) as caught:
         validate_realm_name(name)
     assert caught.value.field == "name"
+
+
+@pytest.mark.parametrize(
+    ("fqdn", "name"),
+    [
+        ("office-1a2b3c4d.auth.bandwidth.com", "office"),
+        ("east-hq-2-0f0f0f0f.auth.bandwidth.com", "east-hq-2"),
+        ("custxx.auth.bandwidth.com", None),  # an account's own realm: not from the API
+        ("office-1a2b3c4d.auth.example.com", None),
+        ("-1a2b3c4d.auth.bandwidth.com", None),
+    ],
+)
+def test_the_realm_name_in_an_fqdn(fqdn: str, name: str | None) -> None:
+    assert realm_name_in(fqdn) == name
 
 
 def test_realm_check_names_each_bad_field() -> None:
