@@ -26,7 +26,7 @@ REALM_NAME_MAX_LENGTH = 30
 _USERNAME_CHARS = re.compile(r"[A-Za-z0-9._\-!$&*+=~]+")
 _HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
 #: ``{name}-{hex}.auth.bandwidth.com``: the name is one host label, the hex Bandwidth's.
-_REALM_FQDN = re.compile(r"((?!-)[A-Za-z0-9-]{1,63}(?<!-))-[0-9a-fA-F]+\.auth\.bandwidth\.com")
+_REALM_FQDN = re.compile(rf"({_HOST_LABEL.pattern})-[0-9a-fA-F]+\.auth\.bandwidth\.com")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 
 
