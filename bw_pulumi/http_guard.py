@@ -4,8 +4,9 @@ Why each exists (all found by an adversarial review, each reproduced):
 
 * **A deadline for the whole response.** ``requests``' read timeout bounds each socket
   read, not the response: a server sending one byte a second held a call for 42 s against a
-  5 s budget. The body is streamed here and the clock checked between reads, and each read
-  may block at most until the deadline.
+  5 s budget. A :func:`watchdog` shuts the connection's socket down at the deadline, which
+  ends a read blocked anywhere (status line, headers or body); the body is streamed here
+  and the clock checked between reads too.
 * **A size cap.** Nothing Bandwidth sends for one page comes near 10 MiB; a larger body is
   a wrong URL or a hostile server, and is refused while reading, not after buffering it.
 * **No redirect but Bandwidth's 303, and only to the same origin.** ``requests`` follows a
@@ -22,10 +23,20 @@ a body or a query.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import heapq
+import itertools
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from bw_pulumi.errors import BandwidthApiError
 
@@ -106,6 +117,140 @@ def _limit_next_read(response: requests.Response, remaining: float) -> None:
     sock = getattr(connection, "sock", None)
     if sock is not None:
         sock.settimeout(max(_MIN_READ_TIMEOUT, remaining))
+
+
+# -- the watchdog ------------------------------------------------------------------------------
+
+
+class Exchange:
+    """One HTTP exchange under a watchdog: the connection it runs on, once known, and
+    whether the watchdog fired."""
+
+    def __init__(self) -> None:
+        self.connection: HTTPConnection | None = None
+        self.fired = False
+        self.done = False
+        self._lock = threading.Lock()
+
+    def attach(self, connection: HTTPConnection) -> None:
+        with self._lock:
+            self.connection = connection
+            if self.fired:  # the deadline passed before the response was even awaited
+                _shut_down(connection)
+
+    def abort(self) -> None:
+        with self._lock:
+            if self.done:
+                return
+            self.fired = True
+            if self.connection is not None:
+                _shut_down(self.connection)
+
+    def finish(self) -> None:
+        with self._lock:
+            self.done = True
+
+
+class _Watchdog:
+    """One thread for the whole process that aborts exchanges past their deadline. A timer
+    thread per request cost about 5 ms a call in start-up and GIL hand-offs; here a request
+    costs a heap push, and the thread wakes only when the earliest deadline comes.
+    Finished exchanges stay in the heap until they reach its top (lazy deletion)."""
+
+    def __init__(self) -> None:
+        self._wake = threading.Condition()
+        self._heap: list[tuple[float, int, Exchange]] = []
+        self._order = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, exchange: Exchange, seconds: float) -> None:
+        entry = (time.monotonic() + seconds, next(self._order), exchange)
+        with self._wake:
+            heapq.heappush(self._heap, entry)
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="bw-pulumi-watchdog", daemon=True
+                )
+                self._thread.start()
+            elif self._heap[0] is entry:
+                self._wake.notify()
+
+    def _run(self) -> None:
+        with self._wake:
+            while True:
+                now = time.monotonic()
+                while self._heap and (self._heap[0][0] <= now or self._heap[0][2].done):
+                    heapq.heappop(self._heap)[2].abort()
+                self._wake.wait(self._heap[0][0] - now if self._heap else None)
+
+
+_WATCHDOG = _Watchdog()
+_current = threading.local()
+
+
+@contextmanager
+def watchdog(seconds: float) -> Iterator[Exchange]:
+    """Run one exchange on this thread; after ``seconds`` (real time) its socket is shut
+    down, so whatever read is blocked ends at once. Needs a session with :func:`mount`."""
+    exchange = Exchange()
+    _current.exchange = exchange
+    _WATCHDOG.watch(exchange, seconds)
+    try:
+        yield exchange
+    finally:
+        exchange.finish()
+        _current.exchange = None
+
+
+def _shut_down(connection: HTTPConnection) -> None:
+    sock = connection.sock
+    if sock is not None:
+        with suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+def _attach(connection: HTTPConnection) -> None:
+    exchange: Exchange | None = getattr(_current, "exchange", None)
+    if exchange is not None:
+        exchange.attach(connection)
+
+
+class _WatchedHTTPConnection(HTTPConnection):
+    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+        _attach(self)
+        return super().getresponse(*args, **kwargs)
+
+
+class _WatchedHTTPSConnection(HTTPSConnection):
+    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+        _attach(self)
+        return super().getresponse(*args, **kwargs)
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+class _WatchedAdapter(HTTPAdapter):
+    """requests' adapter, with connections that tell the :func:`watchdog` about themselves."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _WatchedHTTPPool,
+            "https": _WatchedHTTPSPool,
+        }
+
+
+def mount(session: requests.Session) -> requests.Session:
+    """``session``, with its http and https connections watched (see :func:`watchdog`)."""
+    session.mount("http://", _WatchedAdapter())
+    session.mount("https://", _WatchedAdapter())
+    return session
 
 
 def response_too_large(response: requests.Response, limit: int) -> BandwidthApiError:

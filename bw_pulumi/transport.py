@@ -32,10 +32,12 @@ from bw_pulumi.errors import BandwidthApiError, scrub
 from bw_pulumi.http_guard import (
     ResponseDeadlineExceeded,
     is_redirect,
+    mount,
     read_body,
     redirect_error,
     see_other,
     tls_error,
+    watchdog,
 )
 from bw_pulumi.models import Credential, EntryError
 from bw_pulumi.retry import RetryPolicy, is_retryable_status, may_retry, next_delay
@@ -244,16 +246,25 @@ class Transport:
         remaining = attempt_deadline - self.clock()
         if remaining <= 0:
             raise ResponseDeadlineExceeded("no time left for the request")
-        response = self._session().request(
-            method,
-            url,
-            headers=headers,
-            data=body,
-            timeout=(min(self.policy.connect_timeout, remaining), remaining),
-            allow_redirects=False,
-            stream=True,
-        )
-        read_body(response, attempt_deadline, self.clock)
+        with watchdog(remaining) as exchange:
+            try:
+                response = self._session().request(
+                    method,
+                    url,
+                    headers=headers,
+                    data=body,
+                    timeout=(min(self.policy.connect_timeout, remaining), remaining),
+                    allow_redirects=False,
+                    stream=True,
+                )
+                read_body(response, attempt_deadline, self.clock)
+            except requests.RequestException:
+                if not exchange.fired:
+                    raise
+            if exchange.fired:  # the socket was shut down: whatever was read is cut short
+                raise ResponseDeadlineExceeded(
+                    "the response did not complete within the time limit"
+                ) from None
         return response
 
     def _authorization(self) -> str:
@@ -285,7 +296,7 @@ class Transport:
     def _session(self) -> requests.Session:
         session: requests.Session | None = getattr(self._local, "session", None)
         if session is None:
-            session = self._session_factory()
+            session = mount(self._session_factory())
             self._local.session = session
         return session
 

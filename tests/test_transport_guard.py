@@ -86,7 +86,8 @@ def serve() -> Iterator[Callable[..., Server]]:
 
 def client_for(api: str, sleeper: RecordingSleeper, **policy: float) -> BandwidthClient:
     settings = ClientSettings("1", BasicAuth("user", "api-password"), api_url=f"{api}/api")
-    return BandwidthClient(settings, policy=RetryPolicy(**policy), sleep=sleeper)  # type: ignore[arg-type]
+    retry = RetryPolicy(**policy)  # type: ignore[arg-type]
+    return BandwidthClient(settings, policy=retry, sleep=sleeper, jitter=lambda: 0.0)
 
 
 def redirect_to(target: str, status: int) -> Answer:
@@ -242,6 +243,19 @@ def test_a_dripping_body_ends_at_the_deadline(
         client.credentials_page("page=1&size=500")
     assert time.monotonic() - started < 2.0
     assert server.connections == 1
+
+
+def test_dripping_headers_end_at_the_deadline_too(
+    drip: Callable[[bytes, bytes, float], DripServer], sleeper: RecordingSleeper
+) -> None:
+    """Every byte from the status line on: each read brings one, so no read timeout fires."""
+    response = xml_head(len(EMPTY_PAGE)) + EMPTY_PAGE
+    server = drip(b"", response, 0.1)
+    client = client_for(server.url, sleeper, total_budget=1.0, read_timeout=1.0)
+    started = time.monotonic()
+    with pytest.raises(BandwidthApiError, match="the response did not complete within"):
+        client.get_credential("x")
+    assert time.monotonic() - started < 2.0
 
 
 def test_a_stalled_attempt_is_retried_within_the_calls_budget(
