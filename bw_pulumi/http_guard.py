@@ -240,10 +240,19 @@ class _WatchedAdapter(HTTPAdapter):
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {
-            "http": _WatchedHTTPPool,
-            "https": _WatchedHTTPSPool,
-        }
+        self.poolmanager.pool_classes_by_scheme = _WATCHED_POOLS
+
+    def proxy_manager_for(self, *args: Any, **kwargs: Any) -> Any:
+        """The same through a proxy (``HTTPS_PROXY``): its manager makes its own pools."""
+        manager = super().proxy_manager_for(*args, **kwargs)
+        manager.pool_classes_by_scheme = _WATCHED_POOLS
+        return manager
+
+
+_WATCHED_POOLS: dict[str, type[HTTPConnectionPool]] = {
+    "http": _WatchedHTTPPool,
+    "https": _WatchedHTTPSPool,
+}
 
 
 def mount(session: requests.Session) -> requests.Session:

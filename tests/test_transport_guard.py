@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from conftest import RecordingSleeper
 
 from bw_pulumi import compute_hashes
@@ -303,3 +304,28 @@ def test_a_certificate_that_does_not_verify_fails_at_once_saying_so(
     assert "CA certificates" in message and "api-password" not in message
     assert sleeper.delays == []  # not retried as a network blip
     assert api.seen == []  # nothing was sent over the unverified connection
+
+
+def test_the_deadline_holds_through_a_proxy_too(
+    drip: Callable[[bytes, bytes, float], DripServer], sleeper: RecordingSleeper
+) -> None:
+    """requests makes a proxy's connection pools apart from the direct ones."""
+    proxy = drip(b"", xml_head(len(EMPTY_PAGE)) + EMPTY_PAGE, 0.1)
+
+    def proxied() -> requests.Session:
+        session = requests.Session()
+        session.trust_env = False
+        session.proxies = {"http": proxy.url}
+        return session
+
+    settings = ClientSettings("1", BasicAuth("u", "p"), api_url="http://127.0.0.1:9/api")
+    client = BandwidthClient(
+        settings,
+        policy=RetryPolicy(total_budget=1.0, read_timeout=1.0),
+        session_factory=proxied,
+        sleep=sleeper,
+    )
+    started = time.monotonic()
+    with pytest.raises(BandwidthApiError, match="the response did not complete within"):
+        client.get_credential("x")
+    assert time.monotonic() - started < 2.0 and proxy.connections == 1
