@@ -37,6 +37,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError, SSLError
 
 from bw_pulumi.errors import BandwidthApiError
 
@@ -49,6 +50,9 @@ _MIN_READ_TIMEOUT = 0.01
 class ResponseDeadlineExceeded(requests.exceptions.ReadTimeout):
     """The response was not complete by its deadline. A ``Timeout``, so the transport retries
     it as it retries any timeout, within the call's time budget."""
+
+    def __init__(self) -> None:
+        super().__init__("the response did not complete within the time limit")
 
 
 def read_body(
@@ -81,7 +85,7 @@ def _read_limited(
     while True:
         remaining = deadline - clock()
         if remaining <= 0:
-            raise ResponseDeadlineExceeded("the response did not complete within the time limit")
+            raise ResponseDeadlineExceeded
         _limit_next_read(response, remaining)
         chunk = _read1(response)
         if not chunk:
@@ -95,14 +99,10 @@ def _read_limited(
 def _read1(response: requests.Response) -> bytes:
     """One read of the body, with urllib3's failures turned into ``requests``' own, as
     ``Response.iter_content`` does."""
-    from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError, SSLError
-
     try:
         return bytes(response.raw.read1(_READ_SIZE, decode_content=True))
     except ReadTimeoutError:
-        raise ResponseDeadlineExceeded(
-            "the response did not complete within the time limit"
-        ) from None
+        raise ResponseDeadlineExceeded from None
     except ProtocolError as error:
         raise requests.exceptions.ChunkedEncodingError(error) from None
     except DecodeError as error:

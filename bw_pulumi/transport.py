@@ -245,7 +245,7 @@ class Transport:
         attempt_deadline = min(deadline, self.clock() + self.policy.read_timeout)
         remaining = attempt_deadline - self.clock()
         if remaining <= 0:
-            raise ResponseDeadlineExceeded("no time left for the request")
+            raise ResponseDeadlineExceeded
         with watchdog(remaining) as exchange:
             try:
                 response = self._session().request(
@@ -262,9 +262,7 @@ class Transport:
                 if not exchange.fired:
                     raise
             if exchange.fired:  # the socket was shut down: whatever was read is cut short
-                raise ResponseDeadlineExceeded(
-                    "the response did not complete within the time limit"
-                ) from None
+                raise ResponseDeadlineExceeded from None
         return response
 
     def _authorization(self) -> str:
