@@ -27,12 +27,14 @@ from pulumi.dynamic import (
 
 from bw_pulumi.client import BandwidthClient
 from bw_pulumi.credential_ops import CredentialOperations, DesiredCredential
-from bw_pulumi.hook_errors import realm_name, short_errors
+from bw_pulumi.errors import ConfigurationError
+from bw_pulumi.hook_errors import ProviderOperationError, realm_name, short_errors
 from bw_pulumi.lifecycle import Checked, Found, Plan
 from bw_pulumi.logs import configure_logging
 from bw_pulumi.realm_ops import RealmOperations, Waiting
 from bw_pulumi.settings import (
     ConfigLookup,
+    load_api_urls,
     load_client_settings,
     load_log_level,
     load_realm_wait_seconds,
@@ -58,8 +60,16 @@ class _ConfiguredProvider(ResourceProvider):
         self.__init__()  # type: ignore[misc]
 
     def configure(self, req: ConfigureRequest) -> None:
+        """Pulumi's dynamic provider server calls this on the first hook of each provider
+        (not from its own Configure), outside the hooks' short errors: so a bad API URL is
+        raised here as the same one-line :class:`ProviderOperationError`, before any request."""
         self._config = req.config.get
         configure_logging(load_log_level(self._config))
+        try:
+            load_api_urls(self._config)
+        except ConfigurationError as error:
+            message = f"configure the Bandwidth provider failed: {error}"
+            raise ProviderOperationError(message, error) from None
 
     def _api(self) -> BandwidthClient:
         with self._lock:

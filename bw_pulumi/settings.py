@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from bw_pulumi.api_urls import check_api_url
 from bw_pulumi.auth import Auth, BasicAuth, OAuthClientCredentials
 from bw_pulumi.errors import ConfigurationError
 from bw_pulumi.transport import DEFAULT_API_URL, DEFAULT_TOKEN_URL, ClientSettings
@@ -70,6 +71,7 @@ def load_client_settings(
     ``warn`` (default: a Pulumi warning, which ``pulumi up`` prints) says what to do instead.
     """
     env = os.environ if environ is None else environ
+    api_url, oauth_url = load_api_urls(config, env)
     config = _with_deprecated_keys(config, warn or _log_warning)
 
     def from_config(setting: Setting) -> str | None:
@@ -85,24 +87,45 @@ def load_client_settings(
             f"Bandwidth account id is not set: run `pulumi config set {ACCOUNT_ID.config_key}"
             f" <id>` or export {ACCOUNT_ID.env_var}"
         )
-    auth = _auth(from_config, value) or _auth(value, value)
+    auth = _auth(from_config, oauth_url) or _auth(value, oauth_url)
     if auth is None:
         raise ConfigurationError(_missing_auth_message(value))
-    return ClientSettings(
-        account_id=account_id, auth=auth, api_url=value(API_URL) or DEFAULT_API_URL
-    )
+    return ClientSettings(account_id=account_id, auth=auth, api_url=api_url)
+
+
+def load_api_urls(
+    config: ConfigLookup, environ: Mapping[str, str] | None = None
+) -> tuple[str, str]:
+    """The API and OAuth2 token URLs, each checked by :func:`bw_pulumi.api_urls.check_api_url`
+    and named by the key or variable it came from. Both providers call it from Configure,
+    so a bad URL fails before any request, even before the other settings are read."""
+    env = os.environ if environ is None else environ
+    api_url = _checked_url(API_URL, (), config, env) or DEFAULT_API_URL
+    deprecated = tuple(old for old, setting in DEPRECATED_KEYS.items() if setting == OAUTH_URL)
+    oauth_url = _checked_url(OAUTH_URL, deprecated, config, env) or DEFAULT_TOKEN_URL
+    return api_url, oauth_url
+
+
+def _checked_url(
+    setting: Setting, old_keys: tuple[str, ...], config: ConfigLookup, env: Mapping[str, str]
+) -> str | None:
+    """The setting's URL from its key, else a deprecated key, else its variable; checked."""
+    for key in (setting.config_key, *old_keys):
+        found = config(key)
+        if found not in (None, ""):
+            return check_api_url(str(found), key)
+    from_env = env.get(setting.env_var)
+    return check_api_url(from_env, setting.env_var) if from_env else None
 
 
 Lookup = Callable[[Setting], "str | None"]
 
 
-def _auth(source: Lookup, value: Lookup) -> Auth | None:
+def _auth(source: Lookup, oauth_url: str) -> Auth | None:
     """OAuth2 client credentials, else a legacy API user, from one source."""
     client_id, client_secret = source(CLIENT_ID), source(CLIENT_SECRET)
     if client_id and client_secret:
-        return OAuthClientCredentials(
-            client_id, client_secret, value(OAUTH_URL) or DEFAULT_TOKEN_URL
-        )
+        return OAuthClientCredentials(client_id, client_secret, oauth_url)
     username, password = source(API_USERNAME), source(API_PASSWORD)
     if username and password:
         return BasicAuth(username, password)

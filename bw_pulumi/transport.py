@@ -29,6 +29,16 @@ from requests.exceptions import ChunkedEncodingError
 from bw_pulumi import wire
 from bw_pulumi.auth import Auth, basic_header
 from bw_pulumi.errors import BandwidthApiError, scrub
+from bw_pulumi.http_guard import (
+    ResponseDeadlineExceeded,
+    is_redirect,
+    mount,
+    read_body,
+    redirect_error,
+    see_other,
+    tls_error,
+    watchdog,
+)
 from bw_pulumi.models import Credential, EntryError
 from bw_pulumi.retry import RetryPolicy, is_retryable_status, may_retry, next_delay
 
@@ -130,6 +140,8 @@ class Transport:
             if response.content and wire.holds_error_code(response.content):
                 raise self.error(response, hashes)
             return response
+        if is_redirect(response.status_code):
+            raise redirect_error(response, "bandwidth:apiUrl")
         error = self.error(response, hashes)
         if absent.matches(error):
             return None
@@ -190,15 +202,11 @@ class Transport:
                 headers = {**headers, "Authorization": self._authorization()}
             retry_after = None
             try:
-                response = self._session().request(
-                    method,
-                    url,
-                    headers=headers,
-                    data=body,
-                    timeout=(self.policy.connect_timeout, self.policy.read_timeout),
-                )
+                response = self._exchange(method, url, headers, body, deadline)
+            except requests.exceptions.SSLError as error:
+                raise tls_error(method, url, error) from None
             except _RETRYABLE_FAILURES as error:
-                failure: requests.Response | str = type(error).__name__
+                failure: requests.Response | str = _failure_name(error)
             except requests.RequestException as error:
                 raise BandwidthApiError(
                     f"{method} {_path(url)}: request failed ({type(error).__name__})"
@@ -228,6 +236,35 @@ class Transport:
             self.sleep(delay)
             attempt += 1
 
+    def _exchange(
+        self, method: str, url: str, headers: dict[str, str], body: bytes | None, deadline: float
+    ) -> requests.Response:
+        """One HTTP request and its whole response, by the earlier of the call's deadline and
+        ``read_timeout`` from now (so a stalled attempt leaves time for a retry), within the
+        size cap, and with no redirect followed: see :mod:`bw_pulumi.http_guard`."""
+        attempt_deadline = min(deadline, self.clock() + self.policy.read_timeout)
+        remaining = attempt_deadline - self.clock()
+        if remaining <= 0:
+            raise ResponseDeadlineExceeded
+        with watchdog(remaining) as exchange:
+            try:
+                response = self._session().request(
+                    method,
+                    url,
+                    headers=headers,
+                    data=body,
+                    timeout=(min(self.policy.connect_timeout, remaining), remaining),
+                    allow_redirects=False,
+                    stream=True,
+                )
+                read_body(response, attempt_deadline, self.clock)
+            except requests.RequestException:
+                if not exchange.fired:
+                    raise
+            if exchange.fired:  # the socket was shut down: whatever was read is cut short
+                raise ResponseDeadlineExceeded from None
+        return response
+
     def _authorization(self) -> str:
         return self.settings.auth.header(self._fetch_token, self.clock())
 
@@ -244,6 +281,8 @@ class Transport:
         response = self._send(
             "POST", token_url, headers, body, frozenset(), deadline, authenticate=False
         )
+        if is_redirect(response.status_code):
+            raise redirect_error(response, "bandwidth:oauthUrl")
         if response.status_code != 200:
             raise BandwidthApiError(
                 f"OAuth2 token request to {_path(token_url)} failed with HTTP"
@@ -255,7 +294,7 @@ class Transport:
     def _session(self) -> requests.Session:
         session: requests.Session | None = getattr(self._local, "session", None)
         if session is None:
-            session = self._session_factory()
+            session = mount(self._session_factory())
             self._local.session = session
         return session
 
@@ -279,9 +318,16 @@ def fetch_page(
     """One page of a list and the query of the next one (None after the last).
 
     From a next link only the query is taken and applied to our own URL, so credentials
-    never go to another host. An absent list (``absent``) is an empty last page.
+    never go to another host. Bandwidth's documented 303 (a list without ``page``) is the
+    one redirect the client follows, once, and only to the same origin
+    (:func:`~bw_pulumi.http_guard.see_other`). An absent list (``absent``) is an empty last
+    page.
     """
-    response = transport.call("GET", url + (f"?{query}" if query else ""), absent=absent)
+    response = transport.call(
+        "GET", url + (f"?{query}" if query else ""), absent=absent, accept=(200, 303)
+    )
+    if response is not None and response.status_code == 303:
+        response = transport.call("GET", see_other(response), absent=absent)
     if response is None:
         return (), None
     page = transport.decode(response, wire.decode_page)
@@ -291,6 +337,11 @@ def fetch_page(
 
 _RETRYABLE_FAILURES = (requests.ConnectionError, requests.Timeout, ChunkedEncodingError)
 _TOKEN = re.compile(r"[A-Za-z0-9._~+/=-]+")
+
+
+def _failure_name(error: Exception) -> str:
+    """How a retried failure is named in messages: ours say what happened."""
+    return str(error) if isinstance(error, ResponseDeadlineExceeded) else type(error).__name__
 
 
 def _parse_token(response: requests.Response) -> tuple[str, float]:

@@ -55,7 +55,12 @@ from bw_pulumi.native import schema
 from bw_pulumi.native.names import camel_text, to_camel
 from bw_pulumi.native.values import plain_value, secret_keys, to_plain, to_wire
 from bw_pulumi.realm_ops import RealmOperations, Waiting
-from bw_pulumi.settings import load_client_settings, load_log_level, load_realm_wait_seconds
+from bw_pulumi.settings import (
+    load_api_urls,
+    load_client_settings,
+    load_log_level,
+    load_realm_wait_seconds,
+)
 
 #: Threads for API calls. The engine decides how many operations run at once (``--parallel``);
 #: idle threads cost nothing, and they are started only when needed.
@@ -181,6 +186,7 @@ class BandwidthProvider(Provider):
         for key, value in request.args.items():
             if value.value is not None:
                 config[CONFIG_PREFIX + key] = plain_value(value)
+        load_api_urls(config.get, self._environ)  # a bad URL fails here, before any request
         with self._lock:
             self._config, self._client = config, None
         configure_logging(load_log_level(self._lookup, self._environ))

@@ -1,0 +1,169 @@
+"""bandwidth:apiUrl and bandwidth:oauthUrl: https, plain http only for loopback, no userinfo,
+query or fragment; a bad value fails when the provider is configured, naming the key, and
+no request is sent (both front doors)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import grpc
+import pytest
+from native_process import NativeProcess, Secret
+from provider_process import ProviderProcess
+
+from bw_pulumi.api_urls import url_problem
+from bw_pulumi.errors import ConfigurationError
+from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox
+from bw_pulumi.settings import load_api_urls, load_client_settings
+
+BASIC = {"bandwidth:accountId": "1", "bandwidth:apiUsername": "u", "bandwidth:apiPassword": "p"}
+NO_ENV = {"BW_ACCOUNT_ID": "", "BW_USERNAME": "", "BW_CLIENT_ID": "", "BW_CLIENT_SECRET": ""}
+NO_URL_ENV = {**NO_ENV, "BW_API_URL": "", "BW_TOKEN_URL": ""}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://api.bandwidth.com/api",
+        "https://api.bandwidth.com:8443/api/",
+        "http://127.0.0.1:8765",
+        "http://127.10.0.3/api",
+        "http://[::1]:8765/api",
+        "http://localhost:8765",
+        "http://LOCALHOST./api",
+    ],
+)
+def test_good_urls(url: str) -> None:
+    assert url_problem(url) == ""
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://api.bandwidth.com/api", "plain http is allowed only for loopback"),
+        ("http://0.0.0.0:8765", "plain http is allowed only for loopback"),
+        ("http://10.0.0.1/api", "plain http is allowed only for loopback"),
+        ("http://localhost.evil.example/api", "plain http is allowed only for loopback"),
+        ("https://user:hunter2@api.bandwidth.com/api", "userinfo"),
+        ("https://user@api.bandwidth.com/api", "userinfo"),
+        ("https://api.bandwidth.com/api?x=1", "query or fragment"),
+        ("https://api.bandwidth.com/api#top", "query or fragment"),
+        ("https://api.bandwidth.com/api?", "query or fragment"),
+        ("ftp://api.bandwidth.com/api", "not an absolute http(s) URL"),
+        ("api.bandwidth.com/api", "not an absolute http(s) URL"),
+        ("https:///api", "not an absolute http(s) URL"),
+        ("https://api.bandwidth.com:port/api", "not a URL"),
+        ("https://api.bandwidth.com/a pi", "whitespace"),
+    ],
+)
+def test_bad_urls_say_what_is_wrong(url: str, problem: str) -> None:
+    assert problem in url_problem(url)
+
+
+@pytest.mark.parametrize(
+    ("config", "environ", "named"),
+    [
+        ({"bandwidth:apiUrl": "http://api.example.com"}, {}, "bandwidth:apiUrl"),
+        ({}, {"BW_API_URL": "http://api.example.com"}, "BW_API_URL"),
+        ({"bandwidth:oauthUrl": "https://u:pw@id.example.com/t"}, {}, "bandwidth:oauthUrl"),
+        ({"bandwidth:tokenUrl": "https://u:pw@id.example.com/t"}, {}, "bandwidth:tokenUrl"),
+        ({}, {"BW_TOKEN_URL": "https://u:pw@id.example.com/t"}, "BW_TOKEN_URL"),
+    ],
+)
+def test_a_bad_url_names_where_it_came_from_and_never_echoes_it(
+    config: dict[str, str], environ: dict[str, str], named: str
+) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        load_api_urls(config.get, environ)
+    message = str(caught.value)
+    assert message.startswith(f"{named} must be an https:// URL")
+    assert "u:pw" not in message and "api.example.com/" not in message
+    with pytest.raises(ConfigurationError, match=named):
+        load_client_settings({**BASIC, **config}.get, environ, lambda _: None)
+
+
+def test_unset_urls_are_bandwidths() -> None:
+    api_url, oauth_url = load_api_urls({}.get, {})
+    assert api_url.startswith("https://api.bandwidth.com/")
+    assert oauth_url.startswith("https://api.bandwidth.com/")
+
+
+# -- through Pulumi's provider protocol ----------------------------------------------------
+
+
+def hostile_urls(sandbox: Sandbox) -> list[tuple[str, str]]:
+    """URLs that still reach the sandbox, so a request sent by mistake would be seen."""
+    port = sandbox.base_url.rsplit(":", 1)[1]
+    return [
+        ("bandwidth:apiUrl", f"http://user:secret-in-url@127.0.0.1:{port}"),
+        ("bandwidth:apiUrl", f"http://0.0.0.0:{port}"),
+        ("bandwidth:oauthUrl", f"http://0.0.0.0:{port}/v1/oauth2/token"),
+    ]
+
+
+@pytest.fixture
+def dynamic() -> Iterator[ProviderProcess]:
+    with ProviderProcess(env=NO_URL_ENV) as process:
+        yield process
+
+
+@pytest.fixture
+def native() -> Iterator[NativeProcess]:
+    with NativeProcess(env=NO_URL_ENV) as process:
+        yield process
+
+
+def oauth_config(sandbox: Sandbox) -> dict[str, str]:
+    return {
+        "bandwidth:accountId": sandbox.account_id,
+        "bandwidth:clientId": sandbox.config.client_id,
+        "bandwidth:clientSecret": sandbox.config.client_secret,
+        "bandwidth:apiUrl": sandbox.base_url,
+        "bandwidth:oauthUrl": sandbox.token_url,
+    }
+
+
+def sip_inputs(username: str) -> dict[str, Any]:
+    return {"username": username, "password": "url-test-password", "realm": DEFAULT_REALM}
+
+
+def test_the_dynamic_provider_refuses_a_bad_url_before_any_request(
+    dynamic: ProviderProcess, sandbox: Sandbox
+) -> None:
+    for key, url in hostile_urls(sandbox):
+        dynamic.configure({**oauth_config(sandbox), key: url})
+        with pytest.raises(grpc.RpcError) as caught:
+            dynamic.create("ivy", sip_inputs("ivy"))
+        details = caught.value.details() or ""
+        assert f"configure the Bandwidth provider failed: {key} must be an https:// URL" in details
+        assert "secret-in-url" not in details
+    assert sandbox.requests == []
+
+
+def test_the_package_provider_refuses_a_bad_url_at_configure(
+    native: NativeProcess, sandbox: Sandbox
+) -> None:
+    for key, url in hostile_urls(sandbox):
+        args: dict[str, Any] = {
+            "accountId": sandbox.account_id,
+            "clientId": sandbox.config.client_id,
+            "clientSecret": Secret(sandbox.config.client_secret),
+            "apiUrl": sandbox.base_url,
+            "oauthUrl": sandbox.token_url,
+            key.removeprefix("bandwidth:"): url,
+        }
+        with pytest.raises(grpc.RpcError) as caught:
+            native.configure(args)
+        details = caught.value.details() or ""
+        assert f"{key} must be an https:// URL" in details and "Traceback" not in details
+        assert "secret-in-url" not in details
+    assert sandbox.requests == []
+
+
+def test_the_package_provider_checks_stack_config_variables_too(
+    native: NativeProcess, sandbox: Sandbox
+) -> None:
+    with pytest.raises(grpc.RpcError) as caught:
+        native.configure({}, variables={"bandwidth:apiUrl": "http://api.example.com/api"})
+    assert "bandwidth:apiUrl must be an https:// URL" in (caught.value.details() or "")
