@@ -47,12 +47,17 @@ class RealmsClient:
         return None if response is None else self._decode(response, wire.decode_realm)
 
     def list_realms(self) -> list[Realm]:
-        return self._decode(self._call("GET", self._realms_url()), wire.decode_realms)
+        """Every realm of the account; none is an empty list whether Bandwidth answers 200
+        with no ``Realm`` or 404 with 23008 (the spec's "nothing here" answer). Any other
+        404 (such as 4022, no such account) stays an error."""
+        response = self._transport.call("GET", self._realms_url(), absent=_NONE_AT_ALL)
+        return [] if response is None else self._decode(response, wire.decode_realms)
 
     def update_realm(self, realm_id: str, settings: RealmSettings) -> Realm:
-        """A full replace of Description and Default: send every field, every time."""
+        """A full replace of Description and Default: send both, every time (and never the
+        name: the spec refuses a changed one with 33005)."""
         url = self._realm_url(realm_id)
-        response = self._call("PUT", url, body=wire.encode_realm(settings))
+        response = self._call("PUT", url, body=wire.encode_realm_update(settings))
         if not response.content:
             realm = self.get_realm(realm_id)
             if realm is None:
