@@ -56,6 +56,18 @@ def composite_username(username: str, domain: str | None = None) -> str:
     return f"{username}@{domain}" if domain else username
 
 
+def split_aggregated(username: str, domain: str | None) -> tuple[str, str | None]:
+    """An account-level ``UserName`` as Bandwidth may answer it: aggregated as
+    ``name@domain`` with no ``Domain`` element (its OpenAPI spec's examples), back to
+    ``(name, domain)``. A username never holds ``@`` (:func:`validate_username`), so the
+    first ``@`` is the separator; with a Domain given, or without a usable ``@``, the
+    pair is returned unchanged."""
+    name, at, aggregated_domain = username.partition("@")
+    if domain or not at or not name or not aggregated_domain:
+        return username, domain
+    return name, aggregated_domain
+
+
 def validate_username(username: str) -> None:
     if not username:
         raise InvalidInputError("username", "must not be empty")

@@ -22,6 +22,8 @@ from bw_pulumi.models import BulkCreateResult, Credential, Realm, RealmSettings
 from bw_pulumi.transport import Absent, Transport, fetch_page, iter_pages, scrub_entry
 
 _GONE = Absent(codes=(codes.REALM_CREDENTIAL_NOT_FOUND,), envelope=True)
+#: Bandwidth's spec answers an empty list with 404/23008; the sandbox with an empty 200.
+_NONE_AT_ALL = Absent(codes=(codes.NO_CREDENTIALS,))
 _log = logging.getLogger("bw_pulumi")
 
 T = TypeVar("T")
@@ -118,7 +120,9 @@ class RealmsClient:
         )
 
     def list_credentials(self, realm_id: str) -> list[Credential]:
-        """Every credential of the realm, following the 303 and ``Links/next``."""
+        """Every credential of the realm, following the 303 and ``Links/next``. A realm
+        without credentials may answer 200 with none or 404/23008 (the spec's example):
+        both are an empty list, as is any 404 in Bandwidth's envelope (``_GONE``)."""
         return list(iter_pages(self._transport, self._credentials_url(realm_id), "", _GONE))
 
     def credentials_page(

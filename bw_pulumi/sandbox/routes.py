@@ -8,6 +8,7 @@ import logging
 import socket
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Final
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -182,7 +183,11 @@ def create_route(state: SandboxState, request: Request, account_id: str) -> Repl
         entries = xmlshapes.parse_create_body(request.body)
     except xmlshapes.BodyError as error:
         return xml_reply(400, xmlshapes.error_document(LIST_ROOT, str(error)))
-    status, body = xmlshapes.create_response(state.create_many(account_id, entries))
+    outcomes = [
+        replace(o, created=state.shapes.shown(o.created)) if o.created else o
+        for o in state.create_many(account_id, entries)
+    ]
+    status, body = xmlshapes.create_response(outcomes)
     return xml_reply(status, body)
 
 
@@ -205,7 +210,8 @@ def list_route(state: SandboxState, request: Request, account_id: str) -> Reply:
     matching = _filter(everything, paging.given)
     start = (page - 1) * size
     links = paging.links(page, size, len(matching))
-    return xml_reply(200, xmlshapes.list_response(matching[start : start + size], links))
+    shown = [state.shapes.shown(c) for c in matching[start : start + size]]
+    return xml_reply(200, xmlshapes.list_response(shown, links))
 
 
 def _filter(credentials: list[StoredCredential], given: dict[str, str]) -> list[StoredCredential]:
@@ -232,7 +238,7 @@ def get_route(state: SandboxState, account_id: str, composite: str) -> Reply:
     if credential is None:
         description = f"SipCredential with UserName {composite} not found"
         return _error_reply(ONE_ROOT, ApiError(NOT_FOUND, description))
-    return xml_reply(200, xmlshapes.single_response(credential))
+    return xml_reply(200, xmlshapes.single_response(state.shapes.shown(credential)))
 
 
 def update_route(state: SandboxState, request: Request, account_id: str, composite: str) -> Reply:
@@ -247,7 +253,7 @@ def update_route(state: SandboxState, request: Request, account_id: str, composi
         updated = state.update(account_id, composite, entry)
     except ApiError as error:
         return _error_reply(ONE_ROOT, error)
-    return xml_reply(200, xmlshapes.single_response(updated))
+    return xml_reply(200, xmlshapes.single_response(state.shapes.shown(updated)))
 
 
 def delete_route(state: SandboxState, account_id: str, composite: str) -> Reply:
