@@ -83,8 +83,8 @@ def test_the_realm_put_body_has_the_shape_of_the_specs_example() -> None:
     assert root.tag == example.tag == "Realm"
     assert [child.tag for child in root] == [child.tag for child in example]
     assert root.find("Realm") is None
-    promoted = parse(wire.encode_realm_update(RealmSettings("office", None, False)))
-    assert [(c.tag, c.text) for c in promoted] == [("Default", "false")]
+    not_default = parse(wire.encode_realm_update(RealmSettings("office", "HQ", False)))
+    assert [(c.tag, c.text) for c in not_default] == [("Description", "HQ")]  # never "false"
 
 
 def test_a_realm_update_sends_no_realm_element_and_succeeds(sandbox: Sandbox) -> None:
@@ -97,6 +97,20 @@ def test_a_realm_update_sends_no_realm_element_and_succeeds(sandbox: Sandbox) ->
     [(_, url, body)] = [sent for sent in RecordingSession.sent if sent[0] == "PUT"]
     assert url.endswith(f"/realms/{office.id}")
     assert [child.tag for child in parse(body)] == ["Default", "Description"]
+
+
+def test_a_description_change_of_a_realm_that_is_not_the_default_sends_no_default(
+    sandbox: Sandbox,
+) -> None:
+    sandbox.add_realm_out_of_band("main", default=True)
+    office = sandbox.add_realm_out_of_band("office", description="HQ")
+    RecordingSession.sent = []
+    client = BandwidthClient(oauth_settings(sandbox), session_factory=RecordingSession)
+    updated = client.realms.update_realm(office.id, RealmSettings("office", "HQ phones", False))
+    assert (updated.description, updated.default) == ("HQ phones", False)
+    [body] = [sent[2] for sent in RecordingSession.sent if sent[0] == "PUT"]
+    assert [(c.tag, c.text) for c in parse(body)] == [("Description", "HQ phones")]
+    assert {r.name: r.default for r in sandbox.api_realms()} == {"main": True, "office": False}
 
 
 def test_the_sandbox_answers_the_specs_put_example_and_33005(
