@@ -15,6 +15,7 @@ import defusedxml.ElementTree as SafeET
 import pytest
 import requests
 from conftest import RecordingSleeper, oauth_settings
+from native_process import NativeProcess, Secret, plain
 from provider_process import PROVIDER_KEY, ProviderProcess
 from pulumi.runtime import proto
 from sandbox_http import H1, H1B, XML, creds_url, realms_url
@@ -55,6 +56,7 @@ SPEC_EMPTY_LIST = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </SipCredentialsResponse>"""  # noqa: E501 (verbatim)
 
 PASSWORD = "spec-shaped-password"
+NATIVE_NO_ENV = {"BW_ACCOUNT_ID": "", "BW_USERNAME": "", "BW_CLIENT_ID": "", "BW_CLIENT_SECRET": ""}
 
 
 class RecordingSession(requests.Session):
@@ -300,3 +302,38 @@ def test_the_client_takes_either_empty_answer_as_an_empty_list(
     assert client.realms.credentials_page(realm.id, "page=1&size=500") == ((), None)
     assert [r.id for r in client.realms.list_realms()] == [realm.id]
     assert sleeper.delays == []
+
+
+@pytest.mark.protocol
+def test_the_package_provider_refreshes_and_imports_aggregated_usernames_as_declared(
+    sandbox: Sandbox,
+) -> None:
+    with NativeProcess(env=NATIVE_NO_ENV) as native:
+        native.configure(
+            {
+                "accountId": sandbox.account_id,
+                "clientId": sandbox.config.client_id,
+                "clientSecret": Secret(sandbox.config.client_secret),
+                "apiUrl": sandbox.base_url,
+                "oauthUrl": sandbox.token_url,
+            }
+        )
+        news = {
+            "username": "carol",
+            "password": Secret(PASSWORD),
+            "realm": DEFAULT_REALM,
+            "domain": "corp.example.com",
+        }
+        id_, state = native.create("carol", news)
+        sandbox.set_response_shapes(aggregated_usernames=True)
+
+        read_id, refreshed, _ = native.read("carol", id_, state, inputs=news)
+        assert read_id == id_ and refreshed == state
+        assert native.diff("carol", id_, refreshed, news).changes == proto.DiffResponse.DIFF_NONE
+
+        imported_id, imported, _ = native.read("carol", id_, {})  # pulumi import
+        assert imported_id == id_
+        assert (plain(imported)["username"], plain(imported)["domain"]) == (
+            "carol",
+            "corp.example.com",
+        )
