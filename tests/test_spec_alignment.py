@@ -24,7 +24,7 @@ from bw_pulumi import compute_hashes, wire
 from bw_pulumi.client import BandwidthClient
 from bw_pulumi.domain import split_aggregated
 from bw_pulumi.models import Credential, RealmSettings
-from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox
+from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox, StoredCredential
 
 #: "Update Realm" request example.
 SPEC_REALM_PUT = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -187,10 +187,20 @@ def test_the_sandbox_can_answer_usernames_aggregated(
     assert _aggregated_user_names(put.content, "SipCredential") == [expected[0]]
     held = sandbox.get_credential("bob@somewhere.com")
     assert held is not None and (held.user_name, held.domain) == ("bob", "somewhere.com")
-    switch = api.patch(sandbox.base_url.replace("/api", "/_sandbox/response-shapes"), json={})
-    assert switch.json() == {"aggregated_usernames": True, "empty_list_not_found": False}
+    assert b"<Hash1b>" in one.content
+    switch = api.patch(
+        sandbox.base_url.replace("/api", "/_sandbox/response-shapes"), json={"omit_hash1b": True}
+    )
+    assert switch.json() == {
+        "aggregated_usernames": True,
+        "omit_hash1b": True,
+        "empty_list_not_found": False,
+    }
+    without = api.get(creds_url(sandbox, "bob@somewhere.com"))
+    assert parse(without.content).find("SipCredential/Hash1b") is None
+    assert parse(without.content).findtext("SipCredential/Hash1") == H1
     sandbox.reset()
-    assert not sandbox.state.shapes.aggregated_usernames
+    assert sandbox.state.shapes.to_json() == dict.fromkeys(switch.json(), False)
 
 
 def test_the_client_reads_aggregated_usernames_as_declared(
@@ -253,7 +263,7 @@ def test_refresh_then_preview_shows_no_change_when_usernames_come_back_aggregate
     news = {"username": "carol", "password": PASSWORD, "realm": DEFAULT_REALM}
     news["domain"] = "corp.example.com"
     id_, state = plugin.create("carol", news)
-    sandbox.set_response_shapes(aggregated_usernames=True)
+    sandbox.set_response_shapes(aggregated_usernames=True, omit_hash1b=True)  # as the spec shows
 
     read_id, refreshed = plugin.read("carol", id_, state)  # pulumi refresh
     assert read_id == id_ == "carol@corp.example.com"
@@ -263,6 +273,17 @@ def test_refresh_then_preview_shows_no_change_when_usernames_come_back_aggregate
     preview = plugin.diff("carol", id_, refreshed, news)  # pulumi preview
     assert preview.changes == proto.DiffResponse.DIFF_NONE
     assert list(preview.replaces) == []
+
+    # Hash1b is not reported, but a password changed by hand still shows (through Hash1).
+    other = compute_hashes("carol", "changed by hand", DEFAULT_REALM, "corp.example.com")
+    sandbox.put_credential(
+        StoredCredential("carol", "corp.example.com", other.hash1, other.hash1b, DEFAULT_REALM)
+    )
+    _, drifted = plugin.read("carol", id_, refreshed)
+    assert drifted["hash1"] == other.hash1 and drifted.get("hash1b", "") == ""
+    repaired = plugin.diff("carol", id_, drifted, news)
+    assert repaired.changes == proto.DiffResponse.DIFF_SOME
+    assert list(repaired.replaces) == []
 
 
 # -- empty lists: 404/23008 (the spec) or 200 with none (the sandbox's default) -------------
@@ -325,7 +346,7 @@ def test_the_package_provider_refreshes_and_imports_aggregated_usernames_as_decl
             "domain": "corp.example.com",
         }
         id_, state = native.create("carol", news)
-        sandbox.set_response_shapes(aggregated_usernames=True)
+        sandbox.set_response_shapes(aggregated_usernames=True, omit_hash1b=True)
 
         read_id, refreshed, _ = native.read("carol", id_, state, inputs=news)
         assert read_id == id_ and refreshed == state

@@ -99,8 +99,9 @@ def _latency(state: SandboxState, request: Request) -> Reply:
 
 
 def _response_shapes(state: SandboxState, request: Request) -> Reply:
-    """``GET|PATCH response-shapes``: ``{"aggregated_usernames": true}`` and/or
-    ``{"empty_list_not_found": true}`` answer as Bandwidth's spec shows (``spec_shapes.py``)."""
+    """``GET|PATCH response-shapes``: any of ``aggregated_usernames``, ``omit_hash1b``,
+    ``empty_list_not_found`` (true/false) answer as Bandwidth's spec shows
+    (``spec_shapes.py``)."""
     if request.method == "PATCH":
         state.shapes = state.shapes.patched(_json_body(request))
     return json_reply(200, state.shapes.to_json())
