@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import requests
 
 from bw_pulumi import codes, wire
-from bw_pulumi.domain import same_composite
+from bw_pulumi.domain import same_composite, validate_fragment
 from bw_pulumi.errors import refused_create
 from bw_pulumi.models import BulkCreateResult, Credential, EntryError
 from bw_pulumi.realms_client import RealmsClient
@@ -113,7 +113,13 @@ class BandwidthClient:
     def list_credentials(
         self, *, user_name_fragment: str | None = None, domain_fragment: str | None = None
     ) -> list[Credential]:
-        """Every credential on the account, following Bandwidth's 303 and ``Links/next``."""
+        """Every credential on the account, following Bandwidth's 303 and ``Links/next``.
+        A fragment must be 3-64 characters (Bandwidth's spec); checked before any call."""
+        for field, fragment in (
+            ("user_name_fragment", user_name_fragment),
+            ("domain_fragment", domain_fragment),
+        ):
+            validate_fragment(field, fragment)
         filters = [
             (key, value)
             for key, value in (

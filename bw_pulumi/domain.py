@@ -20,6 +20,9 @@ USERNAME_MAX_LENGTH = 32
 DOMAIN_MAX_LENGTH = 32
 REALM_MAX_LENGTH = 253
 PASSWORD_MAX_BYTES = 1024
+#: List filters, per Bandwidth's OpenAPI spec (``minLength: 3``, ``maxLength: 64``).
+FRAGMENT_MIN_LENGTH = 3
+FRAGMENT_MAX_LENGTH = 64
 #: Bandwidth's CLI allows 30 characters; the API spec says 64. The stricter one wins.
 REALM_NAME_MAX_LENGTH = 30
 
@@ -97,6 +100,16 @@ def validate_domain(domain: str | None) -> None:
     if not _is_hostname(domain):
         raise InvalidInputError(
             "domain", "must be a hostname such as 'example.com' (letters, digits, '-', '.')"
+        )
+
+
+def validate_fragment(field: str, fragment: str | None) -> None:
+    """A list filter (``userNamefragment``, ``domainfragment``): Bandwidth's spec allows
+    3-64 characters."""
+    if fragment is not None and not FRAGMENT_MIN_LENGTH <= len(fragment) <= FRAGMENT_MAX_LENGTH:
+        raise InvalidInputError(
+            field,
+            f"must be {FRAGMENT_MIN_LENGTH}-{FRAGMENT_MAX_LENGTH} characters (got {len(fragment)})",
         )
 
 

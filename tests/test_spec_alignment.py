@@ -22,7 +22,7 @@ from sandbox_http import H1, H1B, XML, creds_url, realms_url
 
 from bw_pulumi import compute_hashes, wire
 from bw_pulumi.client import BandwidthClient
-from bw_pulumi.domain import split_aggregated
+from bw_pulumi.domain import InvalidInputError, split_aggregated
 from bw_pulumi.models import Credential, RealmSettings
 from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox, StoredCredential
 
@@ -358,3 +358,31 @@ def test_the_package_provider_refreshes_and_imports_aggregated_usernames_as_decl
             "carol",
             "corp.example.com",
         )
+
+
+# -- list filters: 3-64 characters ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"user_name_fragment": "bo"}, "user_name_fragment"),
+        ({"domain_fragment": ""}, "domain_fragment"),
+        ({"domain_fragment": "x" * 65}, "domain_fragment"),
+    ],
+)
+def test_a_fragment_the_spec_refuses_is_refused_before_any_call(
+    sandbox: Sandbox, client: BandwidthClient, kwargs: dict[str, str], field: str
+) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        client.list_credentials(**kwargs)
+    assert caught.value.field == field and "3-64 characters" in str(caught.value)
+    assert sandbox.requests == []
+
+
+def test_a_fragment_of_three_characters_filters(sandbox: Sandbox, client: BandwidthClient) -> None:
+    for user in ("bob", "bobby", "amy"):
+        hashes = compute_hashes(user, PASSWORD, DEFAULT_REALM)
+        client.create_credential(Credential(user, hashes.hash1, hashes.hash1b))
+    listed = client.list_credentials(user_name_fragment="bob")
+    assert sorted(c.user_name for c in listed) == ["bob", "bobby"]
