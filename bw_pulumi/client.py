@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import requests
 
 from bw_pulumi import codes, wire
-from bw_pulumi.domain import same_composite
+from bw_pulumi.domain import same_composite, validate_fragment
 from bw_pulumi.errors import refused_create
 from bw_pulumi.models import BulkCreateResult, Credential, EntryError
 from bw_pulumi.realms_client import RealmsClient
@@ -87,7 +87,8 @@ class BandwidthClient:
         result = self.transport.decode(response, wire.decode_bulk_create)
         if response.status_code == 400 and not result.errors:
             raise self.transport.error(response, hashes)
-        result = replace(result, http_status=response.status_code)
+        created = tuple(c.separated() for c in result.created)
+        result = replace(result, created=created, http_status=response.status_code)
         return self._adopt_duplicates(credentials, result)
 
     def create_credential(self, credential: Credential) -> Credential:
@@ -99,16 +100,26 @@ class BandwidthClient:
         raise refused_create(credential.composite_username, result)
 
     def get_credential(self, composite_username: str) -> Credential | None:
-        """The credential, or None when Bandwidth says it has none by that name (23007)."""
+        """The credential, or None when Bandwidth says it has none by that name (23007).
+        Every credential this client returns has an aggregated UserName split
+        (:meth:`Credential.separated`)."""
         response = self.transport.call(
             "GET", self._credential_url(composite_username), absent=_GONE
         )
-        return None if response is None else self.transport.decode(response, wire.decode_credential)
+        if response is None:
+            return None
+        return self.transport.decode(response, wire.decode_credential).separated()
 
     def list_credentials(
         self, *, user_name_fragment: str | None = None, domain_fragment: str | None = None
     ) -> list[Credential]:
-        """Every credential on the account, following Bandwidth's 303 and ``Links/next``."""
+        """Every credential on the account, following Bandwidth's 303 and ``Links/next``.
+        A fragment must be 3-64 characters (Bandwidth's spec); checked before any call."""
+        for field, fragment in (
+            ("user_name_fragment", user_name_fragment),
+            ("domain_fragment", domain_fragment),
+        ):
+            validate_fragment(field, fragment)
         filters = [
             (key, value)
             for key, value in (
@@ -118,11 +129,14 @@ class BandwidthClient:
             if value
         ]
         url, query = self._credentials_url(), urlencode(filters)
-        return list(iter_pages(self.transport, url, query, _NONE_AT_ALL))
+        return [c.separated() for c in iter_pages(self.transport, url, query, _NONE_AT_ALL)]
 
     def credentials_page(self, query: str) -> tuple[tuple[Credential, ...], str | None]:
         """One page of the account's credentials (``page=1&size=500`` for the first)."""
-        return fetch_page(self.transport, self._credentials_url(), query, _NONE_AT_ALL)
+        credentials, next_query = fetch_page(
+            self.transport, self._credentials_url(), query, _NONE_AT_ALL
+        )
+        return tuple(c.separated() for c in credentials), next_query
 
     def update_credential(self, credential: Credential) -> None:
         """Replace hashes, realm and voice app id. The composite username is the key."""

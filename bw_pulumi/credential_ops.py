@@ -236,7 +236,7 @@ class CredentialOperations:
         )
         if live is None:
             return Found(None, {})
-        return Found(id_, {**_kept(props), **_live_outputs(live, props.get("realm"))})
+        return Found(id_, {**_kept(props), **_live_outputs(live, props)})
 
     def update(self, id_: str, olds: Props, news: Props) -> Props:
         desired = DesiredCredential.from_props(news)
@@ -335,7 +335,7 @@ class CredentialOperations:
             live = realms.get_credential_after_write(realm_id, credential_id)
         if live is None:
             return Found(None, {})
-        outputs = _live_outputs(live, props.get("realm"))
+        outputs = _live_outputs(live, props)
         outputs.update(realm_id=realm_id, credential_id=credential_id)
         last_write = props.get(LAST_WRITE)
         return Found(id_, {**_kept(props), **outputs, **without_none({LAST_WRITE: last_write})})
@@ -456,15 +456,27 @@ def _same_key(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
     return same_composite(old, new)
 
 
-def _live_outputs(live: Credential, realm_in_state: str | None) -> Props:
+def _live_outputs(live: Credential, state: Mapping[str, Any]) -> Props:
     return without_none(
         {
             "username": live.user_name,
             "domain": live.domain,
-            "realm": live.realm or realm_in_state,
+            "realm": live.realm or state.get("realm"),
             "http_voice_v2_app_id": live.http_voice_v2_app_id,
             "composite_username": live.composite_username,
             "hash1": live.hash1,
-            "hash1b": live.hash1b,
+            "hash1b": live.hash1b or _unreported_hash1b(live, state),
         }
     )
+
+
+def _unreported_hash1b(live: Credential, state: Mapping[str, Any]) -> str:
+    """Bandwidth may answer a credential without ``Hash1b`` (its spec's examples do). Both
+    hashes come from one password in one write, so while the live Hash1 is the state's,
+    the state's Hash1b stands in for the missing one; otherwise there is none, and the
+    changed Hash1 already shows the drift."""
+    held = state.get("hash1")
+    if live.hash1 and isinstance(held, str) and held.lower() == live.hash1.lower():
+        kept = state.get("hash1b")
+        return kept if isinstance(kept, str) else ""
+    return ""

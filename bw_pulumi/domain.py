@@ -20,6 +20,9 @@ USERNAME_MAX_LENGTH = 32
 DOMAIN_MAX_LENGTH = 32
 REALM_MAX_LENGTH = 253
 PASSWORD_MAX_BYTES = 1024
+#: List filters, per Bandwidth's OpenAPI spec (``minLength: 3``, ``maxLength: 64``).
+FRAGMENT_MIN_LENGTH = 3
+FRAGMENT_MAX_LENGTH = 64
 #: Bandwidth's CLI allows 30 characters; the API spec says 64. The stricter one wins.
 REALM_NAME_MAX_LENGTH = 30
 
@@ -56,6 +59,18 @@ def composite_username(username: str, domain: str | None = None) -> str:
     return f"{username}@{domain}" if domain else username
 
 
+def split_aggregated(username: str, domain: str | None) -> tuple[str, str | None]:
+    """An account-level ``UserName`` as Bandwidth may answer it: aggregated as
+    ``name@domain`` with no ``Domain`` element (its OpenAPI spec's examples), back to
+    ``(name, domain)``. A username never holds ``@`` (:func:`validate_username`), so the
+    first ``@`` is the separator; with a Domain given, or without a usable ``@``, the
+    pair is returned unchanged."""
+    name, at, aggregated_domain = username.partition("@")
+    if domain or not at or not name or not aggregated_domain:
+        return username, domain
+    return name, aggregated_domain
+
+
 def validate_username(username: str) -> None:
     if not username:
         raise InvalidInputError("username", "must not be empty")
@@ -85,6 +100,16 @@ def validate_domain(domain: str | None) -> None:
     if not _is_hostname(domain):
         raise InvalidInputError(
             "domain", "must be a hostname such as 'example.com' (letters, digits, '-', '.')"
+        )
+
+
+def validate_fragment(field: str, fragment: str | None) -> None:
+    """A list filter (``userNamefragment``, ``domainfragment``): Bandwidth's spec allows
+    3-64 characters."""
+    if fragment is not None and not FRAGMENT_MIN_LENGTH <= len(fragment) <= FRAGMENT_MAX_LENGTH:
+        raise InvalidInputError(
+            field,
+            f"must be {FRAGMENT_MIN_LENGTH}-{FRAGMENT_MAX_LENGTH} characters (got {len(fragment)})",
         )
 
 

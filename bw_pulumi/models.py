@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from bw_pulumi.domain import composite_username
+from bw_pulumi.domain import composite_username, split_aggregated
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,15 @@ class Credential:
     @property
     def composite_username(self) -> str:
         return composite_username(self.user_name, self.domain)
+
+    def separated(self) -> Credential:
+        """This account-level credential with an aggregated ``UserName`` (``bob@corp.com``
+        and no Domain, as Bandwidth may answer) split into UserName and Domain, so it
+        compares equal to what was declared. The composite username is unchanged."""
+        user_name, domain = split_aggregated(self.user_name, self.domain)
+        if (user_name, domain) == (self.user_name, self.domain):
+            return self
+        return replace(self, user_name=user_name, domain=domain)
 
     def same_hashes(self, other: Credential) -> bool:
         """Hex digests compare case-insensitively; a credential without hashes matches none."""

@@ -22,6 +22,8 @@ from bw_pulumi.models import BulkCreateResult, Credential, Realm, RealmSettings
 from bw_pulumi.transport import Absent, Transport, fetch_page, iter_pages, scrub_entry
 
 _GONE = Absent(codes=(codes.REALM_CREDENTIAL_NOT_FOUND,), envelope=True)
+#: Bandwidth's spec answers an empty list with 404/23008; the sandbox with an empty 200.
+_NONE_AT_ALL = Absent(codes=(codes.NO_CREDENTIALS,))
 _log = logging.getLogger("bw_pulumi")
 
 T = TypeVar("T")
@@ -47,12 +49,17 @@ class RealmsClient:
         return None if response is None else self._decode(response, wire.decode_realm)
 
     def list_realms(self) -> list[Realm]:
-        return self._decode(self._call("GET", self._realms_url()), wire.decode_realms)
+        """Every realm of the account; none is an empty list whether Bandwidth answers 200
+        with no ``Realm`` or 404 with 23008 (the spec's "nothing here" answer). Any other
+        404 (such as 4022, no such account) stays an error."""
+        response = self._transport.call("GET", self._realms_url(), absent=_NONE_AT_ALL)
+        return [] if response is None else self._decode(response, wire.decode_realms)
 
     def update_realm(self, realm_id: str, settings: RealmSettings) -> Realm:
-        """A full replace of Description and Default: send every field, every time."""
+        """A full replace of Description and Default: send both, every time (and never the
+        name: the spec refuses a changed one with 33005)."""
         url = self._realm_url(realm_id)
-        response = self._call("PUT", url, body=wire.encode_realm(settings))
+        response = self._call("PUT", url, body=wire.encode_realm_update(settings))
         if not response.content:
             realm = self.get_realm(realm_id)
             if realm is None:
@@ -113,7 +120,9 @@ class RealmsClient:
         )
 
     def list_credentials(self, realm_id: str) -> list[Credential]:
-        """Every credential of the realm, following the 303 and ``Links/next``."""
+        """Every credential of the realm, following the 303 and ``Links/next``. A realm
+        without credentials may answer 200 with none or 404/23008 (the spec's example):
+        both are an empty list, as is any 404 in Bandwidth's envelope (``_GONE``)."""
         return list(iter_pages(self._transport, self._credentials_url(realm_id), "", _GONE))
 
     def credentials_page(

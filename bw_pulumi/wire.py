@@ -77,11 +77,27 @@ def encode_realm_credential_update(credential: Credential) -> bytes:
 
 
 def encode_realm(settings: RealmSettings) -> bytes:
-    """Create and PUT body. ``Default`` is always sent: the API requires it (1003)."""
+    """Create body (``RealmCreateRequest``). ``Default`` is always sent: the API requires
+    it (1003)."""
     root = Element("Realm")
     _add(root, "Realm", settings.name)
     _add(root, "Description", settings.description)
     _add(root, "Default", "true" if settings.default else "false")
+    return _serialize(root)
+
+
+def encode_realm_update(settings: RealmSettings) -> bytes:
+    """PUT body (``RealmUpdateRequest``): ``Default`` and ``Description`` only, as in the
+    spec's example. The name is never sent: Bandwidth's spec answers a ``Realm`` element
+    with 33005 "Cannot update Realm value", and a new name is a new realm anyway.
+
+    ``Default`` is sent only as ``true``: the spec makes it optional and says it "cannot
+    be set to 'false'". Read as a full replace (the reference notes), an absent flag is
+    false too, so leaving it out is right under both readings."""
+    root = Element("Realm")
+    if settings.default:
+        _add(root, "Default", "true")
+    _add(root, "Description", settings.description)
     return _serialize(root)
 
 

@@ -387,21 +387,56 @@ def test_put_default_false_on_the_default_is_refused(http: requests.Session, box
     assert box.writes == 1
 
 
-def test_put_cannot_rename(http: requests.Session, box: Sandbox) -> None:
-    realm_id = new_realm(http, box, "office")
-    response = put_realm(http, box, realm_id, realm_body("branch", "true"))
-    assert "cannot change" in assert_envelope_without_code(response, 400, "RealmResponse")
-    fqdn_as_name = put_realm(http, box, realm_id, realm_body(box.api_realms()[0].fqdn, "true"))
-    assert fqdn_as_name.status_code == 400
-    same_in_other_case = put_realm(http, box, realm_id, realm_body("OFFICE", "true"))
-    assert same_in_other_case.status_code == 200
-    assert box.api_realms()[0].name == "office"  # the stored spelling stays
+#: The request body of the "Update Realm" example in Bandwidth's OpenAPI spec, verbatim.
+SPEC_PUT_EXAMPLE = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Realm>
+   <Default>true</Default>
+   <Description>This is realm has been updated.</Description>
+</Realm>"""
 
 
-@pytest.mark.parametrize("body", [realm_body(None, "true"), realm_body("office", None)])
-def test_put_needs_realm_and_default(http: requests.Session, box: Sandbox, body: str) -> None:
+def test_put_accepts_the_specs_own_example(http: requests.Session, box: Sandbox) -> None:
+    """``RealmUpdateRequest`` is Default and Description only: no ``<Realm>`` in it."""
+    new_realm(http, box, "first")
     realm_id = new_realm(http, box, "office")
-    assert_code(put_realm(http, box, realm_id, body), 400, "RealmResponse", "1003")
+    response = put_realm(http, box, realm_id, SPEC_PUT_EXAMPLE)
+    assert response.status_code == 200, response.text
+    updated = realm_of(response)
+    assert updated["Default"] == "true"
+    assert updated["Description"] == "This is realm has been updated."
+    assert box.writes == 3
+
+
+def test_put_without_default_keeps_the_flag(http: requests.Session, box: Sandbox) -> None:
+    first = new_realm(http, box, "first")
+    second = new_realm(http, box, "second")
+    for realm_id, default in ((first, "true"), (second, "false")):
+        body = "<Realm><Description>kept flag</Description></Realm>"
+        response = put_realm(http, box, realm_id, body)
+        assert response.status_code == 200, response.text
+        assert realm_of(response)["Default"] == default
+        assert realm_of(response)["Description"] == "kept flag"
+
+
+def test_put_changing_the_realm_value_is_33005(http: requests.Session, box: Sandbox) -> None:
+    realm_id = new_realm(http, box, "office")
+    for other in ("branch", "branch-1a2b3c4d.auth.bandwidth.com"):
+        response = put_realm(http, box, realm_id, realm_body(other, "true"))
+        description = assert_code(response, 400, "RealmResponse", "33005")
+        assert description == "Cannot update Realm value. Instead, you must delete and recreate it."
+    assert box.writes == 1
+
+
+def test_put_with_the_realms_own_value_changes_nothing(
+    http: requests.Session, box: Sandbox
+) -> None:
+    """The realm's own name or FQDN (any case) is no change: accepted, name kept."""
+    realm_id = new_realm(http, box, "office")
+    fqdn = box.api_realms()[0].fqdn
+    for same in ("office", "OFFICE", fqdn, fqdn.upper(), ""):
+        response = put_realm(http, box, realm_id, realm_body(same, "true"))
+        assert response.status_code == 200, (same, response.text)
+    assert box.api_realms()[0].name == "office"
 
 
 def test_put_by_name(http: requests.Session, box: Sandbox) -> None:

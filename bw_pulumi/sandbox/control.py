@@ -42,6 +42,8 @@ def _dispatch(state: SandboxState, faults: FaultQueue, request: Request, route: 
         return json_reply(200, {"ok": True})
     if route == "latency" and method in ("GET", "PUT"):
         return _latency(state, request)
+    if route == "response-shapes" and method in ("GET", "PATCH"):
+        return _response_shapes(state, request)
     if route == "realms" and method in ("GET", "POST"):
         return _realms(state, request)
     if route.startswith(realm_control.ROUTE_PREFIXES):
@@ -94,6 +96,15 @@ def _latency(state: SandboxState, request: Request) -> Reply:
     if request.method == "PUT":
         state.set_latency(_json_object(_json_body(request)).get("seconds"))
     return json_reply(200, {"seconds": state.latency_seconds})
+
+
+def _response_shapes(state: SandboxState, request: Request) -> Reply:
+    """``GET|PATCH response-shapes``: any of ``aggregated_usernames``, ``omit_hash1b``,
+    ``empty_list_not_found`` (true/false) answer as Bandwidth's spec shows
+    (``spec_shapes.py``)."""
+    if request.method == "PATCH":
+        state.shapes = state.shapes.patched(_json_body(request))
+    return json_reply(200, state.shapes.to_json())
 
 
 def _realms(state: SandboxState, request: Request) -> Reply:

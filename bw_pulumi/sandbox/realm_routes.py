@@ -20,6 +20,8 @@ Where the reference is silent, the sandbox chooses:
   parameters kept, any given ``size`` honoured); a realm without credentials, or a page
   past the end, is 200 with an empty ``<SipCredentials/>`` (unlike the account-level
   list's 404/23008: a realm is an object that exists, so its empty list is not an error).
+  With ``empty_list_not_found`` (``spec_shapes.py``) an empty realm list and a realm
+  without credentials answer 404/23008 instead, as Bandwidth's spec shows.
 * Create of credentials: the body is checked before the realm (a malformed body is 400
   even for a missing realm); an inactive realm is 400 with 23022 for the whole request.
 * PUT answers 200 with the stored credential (never lagged); the realm PUT answers 200
@@ -30,12 +32,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from . import realm_xml, xmlshapes
+from . import realm_xml, spec_shapes, xmlshapes
 from .realm_rules import RealmApiError
 from .realm_xml import CREDENTIAL_ROOT, CREDENTIALS_ROOT, REALM_ROOT, REALMS_ROOT
 from .realms import RealmStore
 from .route_helpers import Paging, method_not_allowed, not_found_route, require_xml
 from .rules import ApiError
+from .spec_shapes import ResponseShapes
 from .state import SandboxState
 from .wire import Reply, Request, xml_reply
 
@@ -48,7 +51,7 @@ def route(state: SandboxState, request: Request, rest: Sequence[str]) -> Reply:
     """``rest``: the path segments after ``/realms`` (the account is already checked:
     the sandbox serves one account)."""
     store = state.realm_api
-    routes = _routes(store, request, list(rest))
+    routes = _routes(store, request, list(rest), state.shapes)
     if routes is None:
         return not_found_route()
     if request.method not in routes:
@@ -67,10 +70,12 @@ def route(state: SandboxState, request: Request, rest: Sequence[str]) -> Reply:
         return xml_reply(400, xmlshapes.error_document(root, str(error)))
 
 
-def _routes(store: RealmStore, request: Request, rest: list[str]) -> Routes | None:
+def _routes(
+    store: RealmStore, request: Request, rest: list[str], shapes: ResponseShapes
+) -> Routes | None:
     if not rest:
         return {
-            "GET": (REALMS_ROOT, lambda: list_realms(store)),
+            "GET": (REALMS_ROOT, lambda: list_realms(store, shapes)),
             "POST": (REALM_ROOT, lambda: create_realm(store, request)),
         }
     if not all(rest):
@@ -85,7 +90,10 @@ def _routes(store: RealmStore, request: Request, rest: list[str]) -> Routes | No
     if len(rest) == 2 and rest[1] == "sipcredentials":
         realm_id = rest[0]
         return {
-            "GET": (CREDENTIALS_ROOT, lambda: list_credentials(store, request, realm_id)),
+            "GET": (
+                CREDENTIALS_ROOT,
+                lambda: list_credentials(store, request, realm_id, shapes),
+            ),
             "POST": (CREDENTIALS_ROOT, lambda: create_credentials(store, request, realm_id)),
         }
     if len(rest) == 3 and rest[1] == "sipcredentials":
@@ -104,8 +112,11 @@ def _routes(store: RealmStore, request: Request, rest: list[str]) -> Routes | No
 # -- realms ----------------------------------------------------------------------------
 
 
-def list_realms(store: RealmStore) -> Reply:
-    return xml_reply(200, realm_xml.realms_response(store.list_realms()))
+def list_realms(store: RealmStore, shapes: ResponseShapes) -> Reply:
+    realms = store.list_realms()
+    if not realms and shapes.empty_list_not_found:
+        return _no_credentials(store, REALMS_ROOT)
+    return xml_reply(200, realm_xml.realms_response(realms))
 
 
 def create_realm(store: RealmStore, request: Request) -> Reply:
@@ -136,7 +147,9 @@ def delete_realm(store: RealmStore, realm: str) -> Reply:
 # -- realm-scoped credentials --------------------------------------------------------------
 
 
-def list_credentials(store: RealmStore, request: Request, realm_id: str) -> Reply:
+def list_credentials(
+    store: RealmStore, request: Request, realm_id: str, shapes: ResponseShapes
+) -> Reply:
     visible = store.visible_credentials(realm_id)
     paging = Paging(request)
     redirect = paging.first_page_redirect()
@@ -146,9 +159,17 @@ def list_credentials(store: RealmStore, request: Request, realm_id: str) -> Repl
         page, size = paging.page_and_size()
     except ValueError as error:
         return xml_reply(400, xmlshapes.error_document(CREDENTIALS_ROOT, str(error)))
+    if not visible and shapes.empty_list_not_found:
+        return _no_credentials(store, CREDENTIALS_ROOT)
     start = (page - 1) * size
     links = paging.links(page, size, len(visible))
     return xml_reply(200, realm_xml.list_response(visible[start : start + size], links))
+
+
+def _no_credentials(store: RealmStore, root: str) -> Reply:
+    """The spec's answer to an empty list (``empty_list_not_found``)."""
+    description = spec_shapes.no_credentials(store.account_id)
+    return xml_reply(404, xmlshapes.error_document(root, description, spec_shapes.NO_CREDENTIALS))
 
 
 def create_credentials(store: RealmStore, request: Request, realm_id: str) -> Reply:

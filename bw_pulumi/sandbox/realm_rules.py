@@ -13,12 +13,16 @@ Where the reference is silent, the sandbox chooses:
 * Realm name: 1-30 characters (the CLI's limit) of letters, digits and ``-``, not
   starting or ending with ``-``, unique per account case-insensitively (realms that
   are CREATE_FAILED or DELETE_PENDING still hold their name). A bad or duplicate
-  name, a ``Default`` other than ``true``/``false``, a PUT that changes the name
-  (compared case-insensitively; the stored spelling is kept), ``Default=false`` on the
+  name, a ``Default`` other than ``true``/``false``, ``Default=false`` on the
   default realm, and a PUT of a realm that is being deleted are 400 with
   ``ResponseStatus/Description`` naming the rule and **no** ``ErrorCode``: the
   reference names no code for them, and the sandbox invents no Bandwidth-looking one.
-  A PUT's ``<Realm>`` is the short name, not the FQDN.
+* Realm PUT, as Bandwidth's OpenAPI spec defines it (``RealmUpdateRequest``): the body
+  is ``<Realm>`` with ``Default`` and ``Description``, both optional (an absent
+  ``Default`` keeps the flag; an absent ``Description`` clears it: a full replace). A
+  ``<Realm>`` element naming another realm value is 400/33005 "Cannot update Realm
+  value" (the spec's example); the realm's own short name or FQDN, in any letter case,
+  is accepted and changes nothing.
 * FQDN: ``{lowercased name}-{8 hex}.auth.bandwidth.com``; the 8 hex digits are the
   start of SHA-256 over the account id, so they are fixed per account but cannot be
   guessed from the name alone.
@@ -54,6 +58,7 @@ NOT_FOUND_IN_REALM: Final = 23025
 DUPLICATE_IN_REALM: Final = 23026
 USER_NAME_NOT_UPDATABLE: Final = 23030
 REALM_ID_REQUIRED: Final = 23031
+REALM_VALUE_NOT_UPDATABLE: Final = 33005
 
 MAX_REALM_NAME: Final = 30
 FQDN_SUFFIX: Final = "auth.bandwidth.com"
@@ -124,6 +129,19 @@ def check_default(value: str | None) -> bool:
     if value not in ("true", "false"):
         raise RealmApiError(400, f"Default must be true or false; got {value!r}")
     return value == "true"
+
+
+def check_unchanged_realm_value(value: str | None, name: str, fqdn: str) -> None:
+    """A PUT's ``<Realm>``: Bandwidth's spec defines the update body without it
+    (``RealmUpdateRequest``: Description and Default) and answers 33005 to a change.
+    Absent or empty is fine, and so is the realm's own name or FQDN (any letter case),
+    which changes nothing; anything else is 33005 with the spec's words."""
+    if value and value.lower() not in (name.lower(), fqdn.lower()):
+        raise RealmApiError(
+            400,
+            "Cannot update Realm value. Instead, you must delete and recreate it.",
+            REALM_VALUE_NOT_UPDATABLE,
+        )
 
 
 def duplicate_realm(name: str) -> RealmApiError:

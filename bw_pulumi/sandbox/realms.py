@@ -86,6 +86,10 @@ class RealmStore:
         with self._lock:
             self._table.reset()
 
+    @property
+    def account_id(self) -> str:
+        return self._table.account_id
+
     # -- settings ------------------------------------------------------------------------
 
     @property
@@ -140,12 +144,10 @@ class RealmStore:
             now = self._clock()
             if realm.status(now) == "DELETE_PENDING":
                 raise rr.RealmApiError(400, f"Realm {realm.name} is being deleted")
-            name = rr.check_realm_name(submitted.name)
-            default = rr.check_default(submitted.default)
-            if name.lower() != realm.name.lower():
-                raise rr.RealmApiError(
-                    400, f"Realm name cannot change ({realm.name} to {name}); create a new realm"
-                )
+            rr.check_unchanged_realm_value(submitted.name, realm.name, realm.fqdn)
+            default = realm.default
+            if submitted.default is not None:
+                default = rr.check_default(submitted.default)
             if realm.default and not default:
                 raise rr.RealmApiError(
                     400,

@@ -183,7 +183,7 @@ def create_route(state: SandboxState, request: Request, account_id: str) -> Repl
     except xmlshapes.BodyError as error:
         return xml_reply(400, xmlshapes.error_document(LIST_ROOT, str(error)))
     status, body = xmlshapes.create_response(state.create_many(account_id, entries))
-    return xml_reply(status, body)
+    return xml_reply(status, state.shapes.reshape(body))
 
 
 # -- list -------------------------------------------------------------------------------
@@ -205,7 +205,8 @@ def list_route(state: SandboxState, request: Request, account_id: str) -> Reply:
     matching = _filter(everything, paging.given)
     start = (page - 1) * size
     links = paging.links(page, size, len(matching))
-    return xml_reply(200, xmlshapes.list_response(matching[start : start + size], links))
+    body = xmlshapes.list_response(matching[start : start + size], links)
+    return xml_reply(200, state.shapes.reshape(body))
 
 
 def _filter(credentials: list[StoredCredential], given: dict[str, str]) -> list[StoredCredential]:
@@ -232,7 +233,7 @@ def get_route(state: SandboxState, account_id: str, composite: str) -> Reply:
     if credential is None:
         description = f"SipCredential with UserName {composite} not found"
         return _error_reply(ONE_ROOT, ApiError(NOT_FOUND, description))
-    return xml_reply(200, xmlshapes.single_response(credential))
+    return xml_reply(200, state.shapes.reshape(xmlshapes.single_response(credential)))
 
 
 def update_route(state: SandboxState, request: Request, account_id: str, composite: str) -> Reply:
@@ -247,7 +248,7 @@ def update_route(state: SandboxState, request: Request, account_id: str, composi
         updated = state.update(account_id, composite, entry)
     except ApiError as error:
         return _error_reply(ONE_ROOT, error)
-    return xml_reply(200, xmlshapes.single_response(updated))
+    return xml_reply(200, state.shapes.reshape(xmlshapes.single_response(updated)))
 
 
 def delete_route(state: SandboxState, account_id: str, composite: str) -> Reply:

@@ -280,6 +280,26 @@ class Sandbox:
         UserName in that case; ``as_sent`` (default) restores normal behaviour."""
         self.state.realm_api.configure(username_echo_case=mode)
 
+    def set_response_shapes(
+        self,
+        *,
+        aggregated_usernames: bool | None = None,
+        omit_hash1b: bool | None = None,
+        empty_list_not_found: bool | None = None,
+    ) -> None:
+        """Answer as Bandwidth's OpenAPI spec shows (``spec_shapes.py``): account-level
+        UserName aggregated as ``name@domain`` without Domain, and/or without Hash1b; an
+        empty realm list or realm-scoped credential list as 404/23008. ``None`` leaves a
+        switch as it is."""
+        given = {
+            "aggregated_usernames": aggregated_usernames,
+            "omit_hash1b": omit_hash1b,
+            "empty_list_not_found": empty_list_not_found,
+        }
+        self.state.shapes = self.state.shapes.patched(
+            {key: value for key, value in given.items() if value is not None}
+        )
+
     # -- observation ----------------------------------------------------------------------
 
     @property

@@ -15,6 +15,7 @@ from . import rules
 from .faults import MAX_DELAY_SECONDS
 from .models import DEFAULT_REALM, RequestRecord, StoredCredential, credential_key
 from .realms import RealmStore
+from .spec_shapes import ResponseShapes
 
 # Well-known sandbox-only credentials (the CLI prints them); never real secrets.
 DEFAULT_ACCOUNT_ID: Final = "9900000"
@@ -85,6 +86,8 @@ class SandboxState:
         self._token_grants = 0
         #: The realms API and realm-scoped credentials (see ``realms.py``).
         self.realm_api = RealmStore(config.account_id, self._lock, clock, self._count_write)
+        #: Answers in the spec's shapes (``spec_shapes.py``); ``reset()`` turns them off.
+        self.shapes = ResponseShapes()
         self.reset()
 
     def reset(self) -> None:
@@ -94,6 +97,7 @@ class SandboxState:
         with self._lock:
             self._connections_accepted = 0
             self.realm_api.reset()
+            self.shapes = ResponseShapes()
             self._accounts = {self.config.account_id: {}}
             self._realms = _dedupe(self.config.realms)
             self._tokens.clear()
