@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from bw_pulumi.errors import basic_credentials
+
 # Refresh a token this long before Bandwidth says it expires, so no call races the expiry.
 TOKEN_EXPIRY_MARGIN_SECONDS = 60.0
 
@@ -48,7 +50,7 @@ class BasicAuth:
         return False
 
     def secrets(self) -> tuple[str, ...]:
-        return (self.password, basic_header(self.username, self.password))
+        return (self.password, *basic_credentials(self.username, self.password))
 
 
 @dataclass
@@ -79,4 +81,4 @@ class OAuthClientCredentials:
 
     def secrets(self) -> tuple[str, ...]:
         token = (self._token,) if self._token else ()
-        return (self.client_secret, *token)
+        return (self.client_secret, *basic_credentials(self.client_id, self.client_secret), *token)

@@ -32,6 +32,7 @@ from bw_pulumi.bridge import (
 from bw_pulumi.domain import InvalidInputError
 from bw_pulumi.secret_input import read_secret
 from bw_pulumi.stack import StackReadError, stack_outputs
+from bw_pulumi.terminal import printable
 
 if TYPE_CHECKING:
     from bw_pulumi.twilio_call import PlacedCall
@@ -191,9 +192,9 @@ def _print_placed(placed: PlacedCall, output_format: str, stdout: TextIO) -> Non
     if output_format == "json":
         print(json.dumps({"sid": placed.sid, "status": placed.status}), file=stdout)
     else:
-        print(placed.sid, file=stdout)
+        print(printable(placed.sid), file=stdout)
 
 
 def _fail(stderr: TextIO, message: str, code: int) -> int:
-    print(f"{_PROG}: {message}", file=stderr)
+    print(printable(f"{_PROG}: {message}"), file=stderr)  # may hold Twilio's text
     return code

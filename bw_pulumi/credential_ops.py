@@ -38,6 +38,7 @@ from bw_pulumi.domain import (
     validate_app_id,
     validate_domain,
     validate_password,
+    validate_path_segment,
     validate_realm,
     validate_username,
 )
@@ -415,9 +416,15 @@ def _adopt_hint(error: BandwidthApiError) -> BandwidthApiError:
 
 def _split_realm_id(id_: str) -> tuple[str, str] | None:
     """``{realm_id}/{credential_id}`` for a realm-scoped credential; None for a composite
-    username (which never contains '/')."""
+    username (which never contains '/'). An id from the state or an import that would not
+    make a safe URL (``..``, ``realm/..``) is refused before any request."""
     realm_id, slash, credential_id = id_.partition("/")
-    return (realm_id, credential_id) if slash and realm_id and credential_id else None
+    if not slash:
+        validate_path_segment("id", id_)
+        return None
+    validate_id_segment("id", realm_id)
+    validate_id_segment("id", credential_id)
+    return realm_id, credential_id
 
 
 def _kept(props: Mapping[str, Any]) -> Props:

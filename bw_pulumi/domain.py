@@ -31,6 +31,9 @@ _HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
 #: ``{name}-{hex}.auth.bandwidth.com``: the name is one host label, the hex Bandwidth's.
 _REALM_FQDN = re.compile(rf"({_HOST_LABEL.pattern})-[0-9a-fA-F]+\.auth\.bandwidth\.com")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+#: URL path segments that HTTP clients resolve away (RFC 3986 5.2.4): ``requests`` sends
+#: ``/sipcredentials/..`` as ``/accounts/{id}/``, so such a value must never be a segment.
+DOT_SEGMENTS = ("", ".", "..")
 
 
 class InvalidInputError(ValueError):
@@ -78,6 +81,10 @@ def validate_username(username: str) -> None:
         raise InvalidInputError(
             "username", f"must be at most {USERNAME_MAX_LENGTH} characters (got {len(username)})"
         )
+    if username in DOT_SEGMENTS:
+        raise InvalidInputError(
+            "username", "must not be '.' or '..' (a URL path would drop or climb it)"
+        )
     if ":" in username or "@" in username:
         raise InvalidInputError(
             "username", "must not contain ':' or '@' (they would corrupt the digest input)"
@@ -85,6 +92,17 @@ def validate_username(username: str) -> None:
     if not _USERNAME_CHARS.fullmatch(username):
         raise InvalidInputError(
             "username", "may only contain letters, digits and . _ - ! $ & * + = ~"
+        )
+
+
+def validate_path_segment(field: str, value: str) -> None:
+    """A value that becomes one segment of a URL path: never empty, ``.`` or ``..``, which
+    a client would drop or climb (so a DELETE of ``..`` would reach the account's URL)."""
+    if value in DOT_SEGMENTS:
+        raise InvalidInputError(
+            field,
+            f"{value!r} cannot be part of a URL path (empty, '.' and '..' are dropped or"
+            " climb a level); check the resource's id",
         )
 
 

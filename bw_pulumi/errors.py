@@ -2,22 +2,49 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterable
+from urllib.parse import quote, quote_plus
 
 from bw_pulumi.codes import CREDENTIAL_NOT_FOUND
 from bw_pulumi.models import BulkCreateResult, EntryError
 
 # Hash1/Hash1b are MD5 hex digests. Bandwidth echoes submitted hashes in error bodies.
 _MD5_HEX = re.compile(r"\b[0-9a-fA-F]{32}\b")
+#: Credentials in an echoed Authorization header, whoever's they are: a token of 12 or
+#: more base64/JWT characters that is not a plain lower-case word ("Basic authentication").
+_AUTH_HEADER = re.compile(r"\b(Basic|Bearer)\s+(?![a-z]+\b)[A-Za-z0-9+/_.~-]{12,}=*")
 REDACTED = "***"
 
 
 def scrub(text: str, secrets: Iterable[str] = ()) -> str:
-    """Remove every digest-shaped token and every known secret value from ``text``."""
-    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
-        text = text.replace(secret, REDACTED)
+    """Remove every digest-shaped token, every Basic or Bearer credential and every known
+    secret value from ``text`` (server text: it may echo what we sent).
+
+    A secret is found in any letter case (a server may upper-case a hash) and in its
+    percent-encoded forms (a form or query echoed back); pass :func:`basic_credentials`
+    too, for the base64 of a ``user:password`` pair.
+    """
+    text = _AUTH_HEADER.sub(lambda match: f"{match.group(1)} {REDACTED}", text)
+    variants = {form for secret in secrets if secret for form in _encoded_forms(secret)}
+    for variant in sorted(variants, key=len, reverse=True):
+        text = re.sub(re.escape(variant), REDACTED, text, flags=re.IGNORECASE)
     return _MD5_HEX.sub(REDACTED, text)
+
+
+def basic_credentials(username: str, password: str) -> tuple[str, ...]:
+    """The base64 text a Basic ``Authorization`` header carries for ``username:password``:
+    standard and URL-safe, with and without padding."""
+    pair = f"{username}:{password}".encode()
+    encoded = {
+        encode(pair).decode("ascii") for encode in (base64.b64encode, base64.urlsafe_b64encode)
+    }
+    return tuple(sorted(encoded | {text.rstrip("=") for text in encoded}))
+
+
+def _encoded_forms(secret: str) -> set[str]:
+    return {secret, quote(secret), quote(secret, safe=""), quote_plus(secret)}
 
 
 class BandwidthApiError(Exception):

@@ -31,6 +31,7 @@ from bw_pulumi.lifecycle import (
     present,
     required_failures,
     string_failures,
+    validate_id_segment,
     without_none,
 )
 from bw_pulumi.models import Realm, RealmSettings, RealmStatus
@@ -130,6 +131,7 @@ class RealmOperations:
     def read(self, id_: str, props: Props) -> Found:
         """On ``pulumi import`` (no ``props``) the name comes from the FQDN, so the import
         checks clean and the code it prints declares the realm as it is."""
+        validate_id_segment("id", id_)
         realm = self._api().realms.get_realm(id_)
         if realm is None:
             return Found(None, {})
@@ -139,6 +141,7 @@ class RealmOperations:
 
     def update(self, id_: str, olds: Props, news: Props) -> Props:
         """A PUT replaces Description and Default: read the realm, then send every field."""
+        validate_id_segment("id", id_)
         realms = self._api().realms
         current = realms.get_realm(id_)
         if current is None:
@@ -155,6 +158,7 @@ class RealmOperations:
         return _outputs(news, realms.update_realm(id_, settings))
 
     def delete(self, id_: str, props: Props) -> None:
+        validate_id_segment("id", id_)
         realms = self._api().realms
         name = props.get("name", id_)
         try:

@@ -17,7 +17,9 @@ from typing import TypeVar
 import requests
 
 from bw_pulumi import codes, wire
+from bw_pulumi.domain import InvalidInputError
 from bw_pulumi.errors import BandwidthApiError, refused_create
+from bw_pulumi.lifecycle import validate_id_segment
 from bw_pulumi.models import BulkCreateResult, Credential, Realm, RealmSettings
 from bw_pulumi.transport import Absent, Transport, fetch_page, iter_pages, scrub_entry
 
@@ -41,7 +43,9 @@ class RealmsClient:
 
     def create_realm(self, settings: RealmSettings) -> Realm:
         response = self._call("POST", self._realms_url(), body=wire.encode_realm(settings))
-        return self._decode(response, wire.decode_realm)
+        realm = self._decode(response, wire.decode_realm)
+        _require_usable_id(f"realm {settings.name!r}", realm.id)
+        return realm
 
     def get_realm(self, realm_id: str) -> Realm | None:
         """The realm, or None when Bandwidth has no realm by that id."""
@@ -93,6 +97,7 @@ class RealmsClient:
             raise self._transport.error(response, hashes)
         created = self._created(realm_id, wanted, result)
         if created is not None:
+            _require_usable_id(f"SIP credential {wanted.user_name!r}", created.id or "")
             return created
         if any(e.code == codes.REALM_CREDENTIAL_EXISTS for e in result.errors):
             existing = self.find_credential(realm_id, wanted.user_name)
@@ -231,6 +236,18 @@ class RealmsClient:
 
     def _credential_url(self, realm_id: str, credential_id: str) -> str:
         return self._transport.account_url("realms", realm_id, "sipcredentials", credential_id)
+
+
+def _require_usable_id(what: str, id_: str) -> None:
+    """An id Bandwidth answered goes into URLs and the state: refuse a dot-segment (or any
+    id outside letters, digits, '-' and '_') before it is stored."""
+    try:
+        validate_id_segment("id", id_)
+    except InvalidInputError:
+        raise BandwidthApiError(
+            f"Bandwidth created {what} but answered the id {id_!r}, which cannot be used"
+            " in a URL; check it in Bandwidth's dashboard and delete it there if unwanted"
+        ) from None
 
 
 def _create_entry(wanted: Credential) -> Credential:

@@ -8,6 +8,7 @@ travel over a pipe, never through argv, a file or a log line.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
@@ -21,6 +22,9 @@ CREDENTIAL_TYPE_SUFFIXES = ("/bandwidth:SipCredential", "bandwidth:index:SipCred
 #: Pulumi's marker for a secret value in exported state: {SIG_KEY: SIG, "plaintext": ...}.
 _SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"  # noqa: S105 (a public constant)
 _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 (a public constant)
+#: Environment variables a `pulumi` child never gets: ours (the Bandwidth API secrets, the
+#: SIP password) and Twilio's (its auth token or API secret). The CLI needs none of them.
+WITHHELD_PREFIXES = ("BW_", "TWILIO_")
 
 
 class StackReadError(Exception):
@@ -100,6 +104,17 @@ def _reveal(value: Any) -> Any:
     return value
 
 
+def child_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment for a `pulumi` child: this process's, without ``BW_*`` and
+    ``TWILIO_*``. Everything else stays, because a backend may need it: PATH, HOME,
+    ``PULUMI_*`` (the passphrase, the backend URL, the access token) and a cloud's
+    credentials for a state bucket or a KMS secrets provider."""
+    env = os.environ if environ is None else environ
+    return {
+        name: value for name, value in env.items() if not name.upper().startswith(WITHHELD_PREFIXES)
+    }
+
+
 def _pulumi(stack_dir: Path, args: Sequence[str], stack_name: str | None) -> str:
     cli = shutil.which("pulumi")
     if cli is None:
@@ -113,6 +128,7 @@ def _pulumi(stack_dir: Path, args: Sequence[str], stack_name: str | None) -> str
         result = subprocess.run(
             command,
             cwd=stack_dir,
+            env=child_environment(),
             capture_output=True,
             text=True,
             timeout=PULUMI_TIMEOUT_SECONDS,

@@ -28,6 +28,7 @@ from requests.exceptions import ChunkedEncodingError
 
 from bw_pulumi import wire
 from bw_pulumi.auth import Auth, basic_header
+from bw_pulumi.domain import validate_path_segment
 from bw_pulumi.errors import BandwidthApiError, scrub
 from bw_pulumi.http_guard import (
     ResponseDeadlineExceeded,
@@ -104,7 +105,12 @@ class Transport:
 
     def account_url(self, *segments: str, safe: str = "") -> str:
         """``{api}/accounts/{account}/seg/...``; each segment percent-encoded, keeping the
-        characters in ``safe`` (the account id keeps none)."""
+        characters in ``safe`` (the account id keeps none). A dot-segment (``.``, ``..``)
+        or an empty segment is refused here, the one place URLs are built, whatever its
+        source (state, import, an API reply): ``requests`` would resolve it away."""
+        validate_path_segment("bandwidth:accountId", self.settings.account_id)
+        for segment in segments:
+            validate_path_segment("id", segment)
         path = "/".join(
             [quote(self.settings.account_id, safe=""), *(quote(s, safe=safe) for s in segments)]
         )

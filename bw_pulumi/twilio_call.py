@@ -19,7 +19,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from bw_pulumi.bridge import TWILIO_API_URL, NetworkBridgeCall, TwilioCredentials
-from bw_pulumi.errors import scrub
+from bw_pulumi.errors import basic_credentials, scrub
 
 REQUEST_TIMEOUT_SECONDS = 30.0
 #: Where Twilio documents each error code (the link its own library prints).
@@ -66,7 +66,11 @@ def place_call(
     failure is reported (saying when the call may have been placed) and not repeated.
     """
     client = _client(credentials, api_url, timeout)
-    secrets = (call.endpoint.sip_auth_password, credentials.auth_secret)
+    secrets = (
+        call.endpoint.sip_auth_password,
+        credentials.auth_secret,
+        *basic_credentials(credentials.auth_username, credentials.auth_secret),
+    )
     try:
         created = client.calls.create(
             to=call.to_uri,

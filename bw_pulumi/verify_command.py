@@ -35,6 +35,7 @@ from bw_pulumi.sip import (
     check_registration,
 )
 from bw_pulumi.stack import StackReadError, stack_credentials
+from bw_pulumi.terminal import printable
 
 PASSWORD_ENV = "BW_SIP_PASSWORD"  # noqa: S105 (the variable's name, not a password)
 DEFAULT_TIMEOUT_SECONDS = 5.0
@@ -114,7 +115,7 @@ def run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO)
         _check_timeout(args.timeout)
         targets = _targets(args, stdin)
     except (InvalidInputError, StackReadError) as error:
-        print(f"bw-pulumi verify: {error}", file=stderr)
+        print(printable(f"bw-pulumi verify: {error}"), file=stderr)
         return EXIT_USAGE
     results = [
         (target, check_registration(endpoint, target.identity, timeout=args.timeout))
@@ -244,10 +245,12 @@ def _json_report(endpoint: Endpoint, results: list[tuple[Target, CheckResult]]) 
 def _print_text(
     endpoint: Endpoint, results: list[tuple[Target, CheckResult]], stdout: TextIO
 ) -> None:
-    print(f"REGISTER at {endpoint}:", file=stdout)
+    """One line per check. The detail holds the registrar's text (its reason phrase, its
+    realm), so it is printed through :func:`printable`: no server forges our lines."""
+    print(printable(f"REGISTER at {endpoint}:"), file=stdout)
     width = max(len(target.identity.digest_username) for target, _ in results)
     for target, result in results:
         label = target.identity.digest_username.ljust(width)
-        print(f"  {result.outcome.value:<13}  {label}  {result.detail}", file=stdout)
+        print(printable(f"  {result.outcome.value:<13}  {label}  {result.detail}"), file=stdout)
     passed = sum(result.outcome is Outcome.AUTHENTICATED for _, result in results)
     print(f"{passed} of {len(results)} authenticated", file=stdout)

@@ -13,6 +13,8 @@ ACCOUNT = "9900000"
 H1 = "fe438bddfc087dda89d29e637f5684ab"
 H1B = "79bb0e55551e14a2f329a282c7cf1456"
 XML = {"Content-Type": "application/xml; charset=utf-8"}
+#: What every /_sandbox/ control request but a GET must declare (see control_guard).
+JSON = {"Content-Type": "application/json"}
 BASIC = ("sandbox-user", "sandbox-password")
 CLIENT = ("sandbox-client", "sandbox-secret")
 TIMEOUT = 10

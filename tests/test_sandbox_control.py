@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from sandbox_http import ACCOUNT, BASIC, CLIENT, H1, H1B, TIMEOUT, XML, creds_url, web
+from sandbox_http import ACCOUNT, BASIC, CLIENT, H1, H1B, JSON, TIMEOUT, XML, creds_url, web
 
 from bw_pulumi.sandbox import DEFAULT_REALM, Fault, Sandbox, StoredCredential
 from bw_pulumi.sandbox.routes import SandboxRequestHandler
@@ -166,7 +166,7 @@ def test_control_faults(sandbox: Sandbox) -> None:
     [b"{", b"[1]", b'{"kind": "nope"}', b'{"kind": "status", "status": "503"}'],
 )
 def test_control_bad_fault_is_400(sandbox: Sandbox, body: bytes) -> None:
-    response = web("POST", control(sandbox, "faults"), data=body)
+    response = web("POST", control(sandbox, "faults"), data=body, headers=JSON)
     assert response.status_code == 400
     assert response.json()["error"]
     assert sandbox.pending_faults == []
@@ -182,10 +182,10 @@ def test_control_credentials(sandbox: Sandbox) -> None:
     assert put.json()["realm"] == DEFAULT_REALM
     assert web("GET", creds_url(sandbox, "bob@somewhere.com"), auth=BASIC).status_code == 200
     assert sandbox.writes == 0
-    deleted = web("DELETE", control(sandbox, "credentials/bob%40somewhere.com"))
+    deleted = web("DELETE", control(sandbox, "credentials/bob%40somewhere.com"), headers=JSON)
     assert deleted.status_code == 200
     assert sandbox.credentials() == []
-    assert web("DELETE", control(sandbox, "credentials/bob")).status_code == 404
+    assert web("DELETE", control(sandbox, "credentials/bob"), headers=JSON).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -210,7 +210,7 @@ def test_control_revoke_tokens_and_realms(sandbox: Sandbox) -> None:
     ).json()["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
     assert web("GET", creds_url(sandbox, "x"), headers=headers).status_code == 404
-    assert web("POST", control(sandbox, "revoke-tokens")).status_code == 200
+    assert web("POST", control(sandbox, "revoke-tokens"), headers=JSON).status_code == 200
     assert web("GET", creds_url(sandbox, "x"), headers=headers).status_code == 401
     added = web("POST", control(sandbox, "realms"), json={"realm": "r2.auth.bandwidth.com"})
     assert added.json()["realms"] == [DEFAULT_REALM, "r2.auth.bandwidth.com"]
@@ -219,7 +219,7 @@ def test_control_revoke_tokens_and_realms(sandbox: Sandbox) -> None:
 def test_control_reset(sandbox: Sandbox) -> None:
     create(sandbox, "bob")
     sandbox.inject(Fault(kind="status"))
-    assert web("POST", control(sandbox, "reset")).status_code == 200
+    assert web("POST", control(sandbox, "reset"), headers=JSON).status_code == 200
     state = web("GET", control(sandbox, "state")).json()
     assert state["accounts"] == {ACCOUNT: {"credentials": []}}
     assert (state["writes"], state["requests"], state["faults"]) == (0, [], [])

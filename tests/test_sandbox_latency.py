@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 from conftest import RecordingSleeper
-from sandbox_http import BASIC, CLIENT, creds_url, web
+from sandbox_http import BASIC, CLIENT, JSON, creds_url, web
 
 from bw_pulumi.sandbox import Fault, Sandbox
 from bw_pulumi.sandbox.routes import SandboxRequestHandler
@@ -132,7 +132,7 @@ def test_reset_keeps_the_latency(slow_box: Sandbox) -> None:
     slow_box.set_latency(0.1)
     slow_box.reset()
     assert slow_box.latency_seconds == 0.1
-    web("POST", control(slow_box, "reset"))
+    web("POST", control(slow_box, "reset"), headers=JSON)
     assert slow_box.latency_seconds == 0.1
 
 

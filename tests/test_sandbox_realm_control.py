@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from sandbox_http import BASIC, H1, H1B, XML, FakeClock, realms_url, web
+from sandbox_http import BASIC, H1, H1B, JSON, XML, FakeClock, realms_url, web
 
 from bw_pulumi.sandbox import RealmSettings, Sandbox, StoredRealmCredential
 
@@ -199,9 +199,9 @@ def test_control_realms(box: Sandbox) -> None:
     assert web("GET", control(box, "api-realms/101")).json()["default"] is False
     refused = web("PATCH", control(box, "api-realms/101"), json={"default": False})
     assert refused.status_code == 400
-    assert web("DELETE", control(box, "api-realms/branch")).status_code == 200
+    assert web("DELETE", control(box, "api-realms/branch"), headers=JSON).status_code == 200
     assert web("GET", control(box, "api-realms/branch")).status_code == 404
-    assert web("DELETE", control(box, "api-realms/branch")).status_code == 404
+    assert web("DELETE", control(box, "api-realms/branch"), headers=JSON).status_code == 404
     assert web("POST", control(box, "api-realms"), json={"name": "-x"}).status_code == 400
     assert box.writes == 0
 
@@ -224,8 +224,8 @@ def test_control_realm_credentials(box: Sandbox) -> None:
         web("POST", route, json={"user_name": "a:b", "hash1": H1, "hash1b": H1B}).status_code == 400
     )
     assert web("GET", control(box, "api-realms/999/credentials")).status_code == 404
-    assert web("DELETE", route + "/50001").status_code == 200
-    assert web("DELETE", route + "/50001").status_code == 404
+    assert web("DELETE", route + "/50001", headers=JSON).status_code == 200
+    assert web("DELETE", route + "/50001", headers=JSON).status_code == 404
     assert box.realm_credentials("101") == []
 
 
@@ -242,7 +242,7 @@ def test_snapshot_and_reset(box: Sandbox) -> None:
     )
     assert [c["hash1"] for c in listed["credentials"]] == [H1]
     assert state["realm_settings"]["read_lag_seconds"] == 4
-    assert web("POST", control(box, "reset")).status_code == 200
+    assert web("POST", control(box, "reset"), headers=JSON).status_code == 200
     state = web("GET", control(box, "state")).json()
     assert (state["api_realms"], state["realm_settings"]) == ([], RealmSettings().to_json())
 
@@ -252,7 +252,7 @@ def test_unknown_realm_control_routes_are_404(box: Sandbox) -> None:
     assert web("GET", control(box, "api-realmsx")).status_code == 404
     assert web("GET", control(box, "realm-settings/101")).status_code == 404
     assert web("GET", control(box, "api-realms/")).status_code == 404
-    assert web("DELETE", control(box, "realm-settings")).status_code == 404
+    assert web("DELETE", control(box, "realm-settings"), headers=JSON).status_code == 404
 
 
 def test_stored_realm_credential_hides_hashes() -> None:

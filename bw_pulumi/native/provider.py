@@ -129,15 +129,18 @@ class BandwidthProvider(Provider):
         self._lock = threading.Lock()
         self._executor = ThreadPoolExecutor(MAX_THREADS, thread_name_prefix="bandwidth")
         wait_seconds = Waiting(seconds=lambda: load_realm_wait_seconds(self._lookup, environ))
-        self._kinds = {
+        self._waiting = waiting or wait_seconds
+        self._kinds = self._new_kinds()
+
+    def _new_kinds(self) -> dict[str, Kind]:
+        """Fresh operations: their caches (list pages, realm FQDNs) belong to one account
+        and one configuration, so a second Configure must not inherit them."""
+        return {
             schema.type_token(SIP_CREDENTIAL): Kind(
                 SIP_CREDENTIAL, CredentialOperations(self._api), "SIP credential", credential_name
             ),
             schema.type_token(SIP_REALM): Kind(
-                SIP_REALM,
-                RealmOperations(self._api, waiting or wait_seconds),
-                "SIP realm",
-                realm_name,
+                SIP_REALM, RealmOperations(self._api, self._waiting), "SIP realm", realm_name
             ),
         }
 
@@ -188,7 +191,7 @@ class BandwidthProvider(Provider):
                 config[CONFIG_PREFIX + key] = plain_value(value)
         load_api_urls(config.get, self._environ)  # a bad URL fails here, before any request
         with self._lock:
-            self._config, self._client = config, None
+            self._config, self._client, self._kinds = config, None, self._new_kinds()
         configure_logging(load_log_level(self._lookup, self._environ))
         return ConfigureResponse(accept_secrets=True, supports_preview=True)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from urllib.parse import unquote
 
-from . import realm_control
+from . import control_guard, realm_control
 from .faults import Fault, FaultQueue
 from .models import StoredCredential
 from .state import SandboxState
@@ -16,6 +16,9 @@ PREFIX = "/_sandbox/"
 
 
 def handle(state: SandboxState, faults: FaultQueue, request: Request) -> Reply:
+    refused = control_guard.refusal(request)  # loopback and JSON only: no CSRF, no rebinding
+    if refused is not None:
+        return refused
     route = request.path[len(PREFIX) :]
     try:
         return _dispatch(state, faults, request, route)
