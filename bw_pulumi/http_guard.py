@@ -63,9 +63,9 @@ def read_body(
 ) -> None:
     """Read a streamed response's body into ``response.content`` by ``deadline`` (on
     ``clock``), at most ``limit`` bytes after decoding. Closes the response on a breach, so
-    its connection is not reused half read. A response with no stream (a test double's)
-    is left as it is."""
-    if response.raw is None:
+    its connection is not reused half read. A response with no stream, or whose body was
+    already read (a test double's), is left as it is."""
+    if response.raw is None or response._content_consumed:  # type: ignore[attr-defined]
         return
     try:
         response._content = _read_limited(response, deadline, clock, limit)

@@ -28,7 +28,13 @@ def urn(name: str) -> str:
 
 
 def encode(props: dict[str, Any]) -> Any:
-    return asyncio.run(rpc.serialize_properties(props, {}))
+    """On a loop of its own: ``asyncio.run`` would leave the thread with no current loop,
+    which breaks a later test under ``pulumi.runtime.set_mocks``."""
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(rpc.serialize_properties(props, {}))
+    finally:
+        loop.close()
 
 
 def decode(struct: Any) -> dict[str, Any]:
