@@ -7,6 +7,7 @@ import json
 from urllib.parse import unquote
 
 from . import realm_control
+from .chaos import ChaosSettings
 from .faults import Fault, FaultQueue
 from .models import StoredCredential
 from .state import SandboxState
@@ -42,6 +43,8 @@ def _dispatch(state: SandboxState, faults: FaultQueue, request: Request, route: 
         return json_reply(200, {"ok": True})
     if route == "latency" and method in ("GET", "PUT"):
         return _latency(state, request)
+    if route == "chaos" and method in ("GET", "PUT"):
+        return _chaos(faults, request)
     if route == "realms" and method in ("GET", "POST"):
         return _realms(state, request)
     if route.startswith(realm_control.ROUTE_PREFIXES):
@@ -94,6 +97,15 @@ def _latency(state: SandboxState, request: Request) -> Reply:
     if request.method == "PUT":
         state.set_latency(_json_object(_json_body(request)).get("seconds"))
     return json_reply(200, {"seconds": state.latency_seconds})
+
+
+def _chaos(faults: FaultQueue, request: Request) -> Reply:
+    """``GET|PUT chaos``: ``{"seed": 7, "unavailable": 0.1, "lost": 0.1, "methods": [...]}``
+    switches chaos mode to those settings (absent fields: the defaults, so ``{}`` is off);
+    both answer the settings and the ``injected`` counters."""
+    if request.method == "PUT":
+        faults.chaos.configure(ChaosSettings.from_json(_json_object(_json_body(request))))
+    return json_reply(200, faults.chaos.to_json())
 
 
 def _realms(state: SandboxState, request: Request) -> Reply:
