@@ -190,7 +190,7 @@ class RealmOperations:
         if existing is not None:
             if not adopt:
                 raise RealmExistsError(_exists_message(settings.name, existing))
-            log_progress(
+            self._waiting.progress(
                 f"adopted existing realm {settings.name!r} (id {existing.id}), as adopt=True"
                 " asks; it is now managed by this stack"
             )
@@ -220,7 +220,7 @@ class RealmOperations:
             ) from None
         if found is None:
             raise error
-        log_progress(
+        self._waiting.progress(
             f"realm {name!r} (id {found.id}) was created, but Bandwidth's answer was lost"
             f" ({_short(error)}); took it over, as this stack declares that name"
         )
