@@ -390,3 +390,28 @@ def test_a_401_forgets_only_the_token_that_was_refused() -> None:
     auth.invalidate(stale)  # a second thread's late 401 for the old token
     assert auth.header(fetch, now=2.0) == fresh
     assert len(fetched) == 2
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
+def test_a_write_whose_answer_is_held_past_the_read_timeout_ends_as_asked(
+    sandbox: Sandbox, sleeper: RecordingSleeper, method: str
+) -> None:
+    """The sandbox commits, then holds the answer past the read timeout: a lost answer by
+    timeout. The retry finds the write done (a duplicate with our hashes, the same PUT
+    again, a credential already gone) and the call succeeds."""
+    client = BandwidthClient(
+        oauth_settings(sandbox), policy=RetryPolicy(read_timeout=0.3), sleep=sleeper
+    )
+    if method != "POST":
+        client.create_credential(credential("held"))
+    sandbox.inject(Fault(kind="after_commit", status=504, seconds=0.8, method=method))
+    wanted = credential("held", password="the password after")
+    if method == "POST":
+        assert client.create_credential(wanted).composite_username == "held"
+    elif method == "PUT":
+        client.update_credential(wanted)
+    else:
+        client.delete_credential("held")
+    held = {c.composite_username: c.hash1 for c in sandbox.credentials()}
+    assert held == ({} if method == "DELETE" else {"held": wanted.hash1})
+    assert sandbox.pending_faults == [] and len(sleeper.delays) == 1
