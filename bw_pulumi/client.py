@@ -20,7 +20,7 @@ from bw_pulumi.domain import same_composite, validate_fragment
 from bw_pulumi.errors import refused_create
 from bw_pulumi.models import BulkCreateResult, Credential, EntryError
 from bw_pulumi.realms_client import RealmsClient
-from bw_pulumi.retry import RetryPolicy
+from bw_pulumi.retry import IDEMPOTENT_RETRY, RetryPolicy
 from bw_pulumi.transport import (
     DEFAULT_API_URL,
     DEFAULT_TOKEN_URL,
@@ -144,14 +144,14 @@ class BandwidthClient:
             "PUT",
             self._credential_url(credential.composite_username),
             body=wire.encode_update(credential),
+            retry_also=IDEMPOTENT_RETRY,
             hashes=_hashes_of([credential]),
         )
 
     def delete_credential(self, composite_username: str) -> bool:
         """Delete; False when it was already gone (which is what the caller wanted)."""
-        response = self.transport.call(
-            "DELETE", self._credential_url(composite_username), absent=_GONE
-        )
+        url = self._credential_url(composite_username)
+        response = self.transport.call("DELETE", url, retry_also=IDEMPOTENT_RETRY, absent=_GONE)
         return response is not None
 
     # -- helpers for the operations ------------------------------------------------------------

@@ -195,6 +195,13 @@ SIP_REALM = ResourceDefinition(
             " false or absent leaves the flag alone.",
             input=True,
         ),
+        Property(
+            "adopt",
+            "boolean",
+            "Take over a realm of this name that already exists at Bandwidth (and give it"
+            " this description and default) instead of failing because the name is taken.",
+            input=True,
+        ),
         Property("realm_id", "string", "Bandwidth's id of the realm.", required=True),
         Property(
             "fqdn",

@@ -6,6 +6,15 @@ create waits for that, bounded, printing progress every few seconds; delete is a
 (202) and completes later, so delete waits until the realm is gone. Bandwidth can only
 *promote* a realm to the account's default: ``default`` true promotes it, while false or
 absent leaves the flag alone (check refuses turning a declared ``default=True`` off).
+
+A realm's name is unique on the account, so create first looks the name up. A realm that
+already exists is someone else's: create fails naming its id, unless ``adopt`` is true.
+A realm that appears only after this create's POST failed (a lost answer: a timeout or a
+5xx after Bandwidth committed, perhaps retried into "already exists") is the realm this
+create made: it is taken over, with a warning, rather than deleted, because the user
+declared exactly that name and deleting it would only start another create that can lose
+its answer too. A failure after the realm exists (it fails, the wait runs out, reading its
+status fails) deletes it again, or the error names its id.
 """
 
 from __future__ import annotations
@@ -36,7 +45,8 @@ from bw_pulumi.lifecycle import (
 )
 from bw_pulumi.models import Realm, RealmSettings, RealmStatus
 
-INPUTS = ("name", "description", "default")
+ADOPT = "adopt"
+INPUTS = ("name", "description", "default", ADOPT)
 OUTPUTS = ("realm_id", "fqdn", "status", "sip_credential_count")
 DEFAULT_WAIT_SECONDS = 300.0
 PROGRESS_EVERY_SECONDS = 5.0
@@ -52,6 +62,10 @@ _log = logging.getLogger("bw_pulumi")
 
 class RealmWaitError(Exception):
     """A realm did not reach the status we waited for; says what is left at Bandwidth."""
+
+
+class RealmExistsError(BandwidthApiError):
+    """The declared realm name is taken by a realm this stack did not create."""
 
 
 def log_progress(message: str) -> None:
@@ -87,6 +101,7 @@ class RealmOperations:
             *required_failures(inputs, ("name",)),
             *string_failures(inputs, _VALIDATORS),
             *bool_failure(inputs, "default"),
+            *bool_failure(inputs, ADOPT),
         ]
         if olds.get("default") is True and inputs.get("default") is False:
             failures.append(
@@ -123,8 +138,7 @@ class RealmOperations:
 
     def create(self, props: Props) -> Created:
         settings = _settings(props)
-        realm = self._api().realms.create_realm(settings)
-        _log.info("created realm %r (id %s), status %s", settings.name, realm.id, realm.status)
+        realm = self._create_or_take_over(settings, adopt=props.get(ADOPT) is True)
         active = self._wait_until_active(settings.name, realm)
         return Created(active.id, _outputs(props, active))
 
@@ -168,6 +182,65 @@ class RealmOperations:
         if accepted:
             self._wait_until_gone(name, id_)
 
+    # -- create: existing realms and lost answers ---------------------------------------------
+
+    def _create_or_take_over(self, settings: RealmSettings, *, adopt: bool) -> Realm:
+        realms = self._api().realms
+        existing = realms.find_realm(settings.name)
+        if existing is not None and existing.status == RealmStatus.DELETE_PENDING:
+            # A realm deleted moments ago (an earlier create's clean-up) still holds the name.
+            self._wait_until_gone(settings.name, existing.id)
+            existing = None
+        if existing is not None:
+            if not adopt:
+                raise RealmExistsError(_exists_message(settings.name, existing))
+            self._waiting.progress(
+                f"adopted existing realm {settings.name!r} (id {existing.id}), as adopt=True"
+                " asks; it is now managed by this stack"
+            )
+            return self._make_ours(existing, settings)
+        try:
+            realm = realms.create_realm(settings)
+        except BandwidthApiError as error:
+            return self._after_failed_post(settings, error)
+        _log.info("created realm %r (id %s), status %s", settings.name, realm.id, realm.status)
+        return realm
+
+    def _after_failed_post(self, settings: RealmSettings, error: BandwidthApiError) -> Realm:
+        """The realm did not exist when this create began; a failed POST may still have
+        made it (its answer lost, a retry then refused as a duplicate): look it up."""
+        if not _may_have_created(error):
+            raise error
+        name = settings.name
+        try:
+            found = self._api().realms.find_realm(name)
+        except BandwidthApiError as lookup:
+            raise BandwidthApiError(
+                f"{error}; Bandwidth may have created realm {name!r} anyway, and looking it up"
+                f" failed too ({lookup}); if it exists now, take it over with adopt=True or"
+                " `pulumi import`",
+                status=error.status,
+                codes=error.codes,
+            ) from None
+        if found is None:
+            raise error
+        self._waiting.progress(
+            f"realm {name!r} (id {found.id}) was created, but Bandwidth's answer was lost"
+            f" ({_short(error)}); took it over, as this stack declares that name"
+        )
+        return self._make_ours(found, settings)
+
+    def _make_ours(self, realm: Realm, settings: RealmSettings) -> Realm:
+        """Give a realm taken over the declared description and default (never a demotion)."""
+        wanted = RealmSettings(
+            name=settings.name,
+            description=settings.description,
+            default=realm.default or settings.default,
+        )
+        if (realm.description or None) == wanted.description and realm.default == wanted.default:
+            return realm
+        return self._api().realms.update_realm(realm.id, wanted)
+
     # -- waiting ------------------------------------------------------------------------------
 
     def _wait_until_active(self, name: str, realm: Realm) -> Realm:
@@ -187,7 +260,14 @@ class RealmOperations:
                     f" waiting up to {limit:.0f} s for ACTIVE"
                 )
             waiting.sleep(_poll_delay(elapsed))
-            current = realms.get_realm(realm.id)
+            try:
+                current = realms.get_realm(realm.id)
+            except BandwidthApiError as error:
+                head = (
+                    f"realm {name!r} (id {realm.id}) could not be read while waiting for"
+                    f" ACTIVE ({error})"
+                )
+                raise RealmWaitError(self._delete_again(head, realm.id)) from None
         if current is not None and current.status == RealmStatus.ACTIVE:
             return current
         status = current.status if current is not None else "gone"
@@ -202,12 +282,17 @@ class RealmOperations:
         head = f"realm {name!r} (id {realm_id}) {reason}; its last status was {status}"
         if status == "gone":
             return f"{head}; nothing is left at Bandwidth"
+        return self._delete_again(head, realm_id)
+
+    def _delete_again(self, head: str, realm_id: str) -> str:
+        """The deadline's rule for a create that failed after the realm came to exist:
+        delete it again, or say that it is left and its id."""
         try:
             self._api().realms.delete_realm(realm_id)
         except BandwidthApiError as error:
             return (
                 f"{head}; it is left at Bandwidth (deleting it failed: {error}); delete realm"
-                f" {realm_id} by hand before trying again"
+                f" {realm_id} by hand, or take it over with adopt=True, before trying again"
             )
         return f"{head}; it was deleted again, so nothing is left behind"
 
@@ -254,6 +339,29 @@ def _poll_delay(elapsed: float) -> float:
     return 1.0 if elapsed < 10 else 5.0
 
 
+def _may_have_created(error: BandwidthApiError) -> bool:
+    """No answer, a server error (the commit may have happened), or a refusal, which after
+    a retried lost answer is "already exists" (33002 live; the reference names no code)."""
+    return error.status is None or error.status >= 500 or error.status in (400, 409)
+
+
+def _short(error: BandwidthApiError) -> str:
+    """How the lost answer showed: the failure itself, or a retry refused as a duplicate."""
+    if error.status is None:
+        return "no response"
+    if error.status < 500:
+        return f"a retry then got HTTP {error.status}: it already existed"
+    return f"HTTP {error.status}"
+
+
+def _exists_message(name: str, existing: Realm) -> str:
+    return (
+        f"realm {name!r} already exists at Bandwidth (id {existing.id}, {existing.fqdn}) and"
+        " this stack did not create it; to manage it, declare adopt=True on the SipRealm or"
+        f" `pulumi import` it with id {existing.id}; or choose another name"
+    )
+
+
 def _settings(props: Mapping[str, Any]) -> RealmSettings:
     return RealmSettings(
         name=props["name"],
@@ -272,5 +380,6 @@ def _outputs(props: Mapping[str, Any], realm: Realm) -> Props:
             "fqdn": realm.fqdn,
             "status": realm.status,
             "sip_credential_count": realm.sip_credential_count,
+            ADOPT: True if props.get(ADOPT) is True else None,
         }
     )

@@ -17,15 +17,17 @@ from typing import TypeVar
 import requests
 
 from bw_pulumi import codes, wire
-from bw_pulumi.domain import InvalidInputError
+from bw_pulumi.domain import InvalidInputError, realm_name_in
 from bw_pulumi.errors import BandwidthApiError, refused_create
 from bw_pulumi.lifecycle import validate_id_segment
 from bw_pulumi.models import BulkCreateResult, Credential, Realm, RealmSettings
+from bw_pulumi.retry import IDEMPOTENT_RETRY
 from bw_pulumi.transport import Absent, Transport, fetch_page, iter_pages, scrub_entry
 
 _GONE = Absent(codes=(codes.REALM_CREDENTIAL_NOT_FOUND,), envelope=True)
 #: Bandwidth's spec answers an empty list with 404/23008; the sandbox with an empty 200.
 _NONE_AT_ALL = Absent(codes=(codes.NO_CREDENTIALS,))
+_IDEMPOTENT = IDEMPOTENT_RETRY
 _log = logging.getLogger("bw_pulumi")
 
 T = TypeVar("T")
@@ -59,9 +61,17 @@ class RealmsClient:
         response = self._transport.call("GET", self._realms_url(), absent=_NONE_AT_ALL)
         return [] if response is None else self._decode(response, wire.decode_realms)
 
+    def find_realm(self, name: str) -> Realm | None:
+        """The account's realm with this short name, compared case-insensitively as
+        Bandwidth's uniqueness is; the name is read from the FQDN (the API reports no
+        name). None when there is none."""
+        folded = name.casefold()
+        realms = self.list_realms()
+        return next((r for r in realms if (realm_name_in(r.fqdn) or "").casefold() == folded), None)
+
     def update_realm(self, realm_id: str, settings: RealmSettings) -> Realm:
-        """A full replace of Description and Default: send both, every time (and never the
-        name: the spec refuses a changed one with 33005)."""
+        """Replace Description and Default (see :func:`wire.encode_realm_update` for what is
+        sent: never the name, which the spec refuses to change with 33005)."""
         url = self._realm_url(realm_id)
         response = self._call("PUT", url, body=wire.encode_realm_update(settings))
         if not response.content:
@@ -73,7 +83,8 @@ class RealmsClient:
 
     def delete_realm(self, realm_id: str) -> bool:
         """Ask for deletion (202, completes later); False when it was already gone."""
-        return self._transport.call("DELETE", self._realm_url(realm_id), absent=_GONE) is not None
+        url = self._realm_url(realm_id)
+        return self._transport.call("DELETE", url, retry_also=_IDEMPOTENT, absent=_GONE) is not None
 
     # -- realm-scoped credentials -------------------------------------------------------------
 
@@ -171,7 +182,7 @@ class RealmsClient:
     def delete_credential(self, realm_id: str, credential_id: str) -> bool:
         """Delete; False when it was already gone."""
         url = self._credential_url(realm_id, credential_id)
-        return self._transport.call("DELETE", url, absent=_GONE) is not None
+        return self._transport.call("DELETE", url, retry_also=_IDEMPOTENT, absent=_GONE) is not None
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -215,7 +226,10 @@ class RealmsClient:
         accept: tuple[int, ...] = (200, 201, 202, 204),
         hashes: tuple[str, ...] = (),
     ) -> requests.Response:
-        """A call whose every failure raises (no 404 counts as "absent")."""
+        """A call whose every failure raises (no 404 counts as "absent"). A PUT also
+        retries a 500: it replaces, so sending it again is safe (``retry.IDEMPOTENT_RETRY``)."""
+        if method == "PUT":
+            retry_also = retry_also | _IDEMPOTENT
         response = self._transport.call(
             method, url, body=body, retry_also=retry_also, accept=accept, hashes=hashes
         )

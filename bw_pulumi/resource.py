@@ -85,7 +85,10 @@ class SipRealm(Resource, module="bandwidth", name="SipRealm"):
     it; pass it on: ``SipCredential(..., realm=office.fqdn, realm_id=office.realm_id)``.
     Create waits until the realm is ACTIVE (``bandwidth:realmWaitSeconds``, default 300).
     ``default=True`` makes it the account's default realm; Bandwidth cannot undo that, so
-    false or absent leaves the flag alone. A ``name`` change replaces the realm.
+    false or absent leaves the flag alone. A ``name`` change replaces the realm. A realm of
+    that name that exists already fails the create, naming its id, unless ``adopt=True``
+    takes it over; one this create made although Bandwidth's answer was lost is taken over
+    with a warning.
     """
 
     name: pulumi.Output[str]
@@ -103,12 +106,14 @@ class SipRealm(Resource, module="bandwidth", name="SipRealm"):
         name: pulumi.Input[str],
         description: pulumi.Input[str] | None = None,
         default: pulumi.Input[bool] | None = None,
+        adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props: dict[str, Any] = {
             "name": name,
             "description": description,
             "default": default,
+            "adopt": True if adopt else None,
             **_computed(SIP_REALM),
         }
         super().__init__(SipRealmProvider(), resource_name, props, opts)

@@ -70,3 +70,9 @@ def may_retry(attempt: int, remaining: float, delay: float, policy: RetryPolicy)
     or than the ``remaining`` time budget ends the retries instead.
     """
     return attempt < policy.max_attempts and delay <= min(policy.max_retry_after, remaining)
+
+
+#: Also retried for PUT and DELETE: a 500 may be a lost answer to a write that committed,
+#: and sending a PUT (a full replace) or a DELETE (a second one finds nothing: "gone") again
+#: is safe, so the write ends as wanted instead of failing with Bandwidth holding it.
+IDEMPOTENT_RETRY = frozenset({500})

@@ -127,13 +127,15 @@ class ProviderProcess(PluginProcess):
             timeout=CALL_TIMEOUT_SECONDS,
         )
 
-    def diff(self, name: str, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> Any:
+    def diff(
+        self, name: str, id_: str, olds: dict[str, Any], news: dict[str, Any], kind: str = ""
+    ) -> Any:
         return self.stub.Diff(
             proto.DiffRequest(
                 id=id_,
                 urn=urn(name),
-                olds=encode(self.with_provider(olds)),
-                news=encode(self.with_provider(news)),
+                olds=encode(self.with_provider(olds, kind)),
+                news=encode(self.with_provider(news, kind)),
             ),
             timeout=CALL_TIMEOUT_SECONDS,
         )
@@ -158,14 +160,14 @@ class ProviderProcess(PluginProcess):
         return reply.id, decode(reply.properties)
 
     def update(
-        self, name: str, id_: str, olds: dict[str, Any], news: dict[str, Any]
+        self, name: str, id_: str, olds: dict[str, Any], news: dict[str, Any], kind: str = ""
     ) -> dict[str, Any]:
         reply = self.stub.Update(
             proto.UpdateRequest(
                 id=id_,
                 urn=urn(name),
-                olds=encode(self.with_provider(olds)),
-                news=encode(self.with_provider(news)),
+                olds=encode(self.with_provider(olds, kind)),
+                news=encode(self.with_provider(news, kind)),
             ),
             timeout=CALL_TIMEOUT_SECONDS,
         )

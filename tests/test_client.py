@@ -179,12 +179,33 @@ def test_500_after_commit_on_create_ends_with_one_credential_and_no_error(
     assert [c.composite_username for c in sandbox.credentials()] == ["lost-response"]
 
 
-def test_a_500_on_other_calls_is_not_retried(client: BandwidthClient, sandbox: Sandbox) -> None:
+def test_a_500_on_a_read_is_not_retried(client: BandwidthClient, sandbox: Sandbox) -> None:
     client.create_credential(credential("x"))
-    sandbox.inject(Fault(kind="status", status=500, method="PUT"))
+    sandbox.inject(Fault(kind="status", status=500, method="GET"))
     with pytest.raises(BandwidthApiError) as caught:
-        client.update_credential(credential("x", password="new password here"))
+        client.get_credential("x")
     assert caught.value.status == 500
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE"])
+def test_a_500_after_commit_on_an_idempotent_write_is_retried_to_success(
+    client: BandwidthClient, sandbox: Sandbox, method: str
+) -> None:
+    """A 500 may be a lost answer to a committed write: PUT and DELETE are sent again."""
+    client.create_credential(credential("x"))
+    sandbox.inject(Fault(kind="after_commit", status=500, method=method))
+    rotated = credential("x", password="new password here")
+    if method == "PUT":
+        client.update_credential(rotated)
+        held = sandbox.get_credential("x")
+        assert held is not None and held.hash1 == rotated.hash1
+    else:
+        assert client.delete_credential("x") is False  # the retry found it gone
+        assert sandbox.credentials() == []
+    assert [r.status for r in sandbox.requests if r.method == method] == [
+        500,
+        200 if method == "PUT" else 404,
+    ]
 
 
 def test_timeout_is_retried(sandbox: Sandbox, sleeper: RecordingSleeper) -> None:
@@ -369,3 +390,28 @@ def test_a_401_forgets_only_the_token_that_was_refused() -> None:
     auth.invalidate(stale)  # a second thread's late 401 for the old token
     assert auth.header(fetch, now=2.0) == fresh
     assert len(fetched) == 2
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
+def test_a_write_whose_answer_is_held_past_the_read_timeout_ends_as_asked(
+    sandbox: Sandbox, sleeper: RecordingSleeper, method: str
+) -> None:
+    """The sandbox commits, then holds the answer past the read timeout: a lost answer by
+    timeout. The retry finds the write done (a duplicate with our hashes, the same PUT
+    again, a credential already gone) and the call succeeds."""
+    client = BandwidthClient(
+        oauth_settings(sandbox), policy=RetryPolicy(read_timeout=0.3), sleep=sleeper
+    )
+    if method != "POST":
+        client.create_credential(credential("held"))
+    sandbox.inject(Fault(kind="after_commit", status=504, seconds=0.8, method=method))
+    wanted = credential("held", password="the password after")
+    if method == "POST":
+        assert client.create_credential(wanted).composite_username == "held"
+    elif method == "PUT":
+        client.update_credential(wanted)
+    else:
+        client.delete_credential("held")
+    held = {c.composite_username: c.hash1 for c in sandbox.credentials()}
+    assert held == ({} if method == "DELETE" else {"held": wanted.hash1})
+    assert sandbox.pending_faults == [] and len(sleeper.delays) == 1

@@ -82,11 +82,13 @@ def test_schema_is_generated_from_the_definitions() -> None:
         "name",
         "description",
         "default",
+        "adopt",
         "realmId",
         "fqdn",
         "status",
         "sipCredentialCount",
     }
+    assert set(realm["inputProperties"]) == {"name", "description", "default", "adopt"}
     assert realm["properties"]["sipCredentialCount"]["type"] == "integer"
     provider = generated["provider"]["inputProperties"]
     assert {n for n, spec in provider.items() if spec.get("secret")} == {

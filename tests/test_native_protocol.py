@@ -17,7 +17,7 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from bw_pulumi import compute_hashes
 from bw_pulumi.native import schema
-from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox
+from bw_pulumi.sandbox import DEFAULT_REALM, Fault, Sandbox
 
 pytestmark = pytest.mark.protocol
 
@@ -321,3 +321,30 @@ def test_a_changed_setting_updates_the_provider_in_place(plugin: NativeProcess) 
     assert dict(reply.detailedDiff) == {
         "clientSecret": proto.PropertyDiff(kind=proto.PropertyDiff.UPDATE, inputDiff=True)
     }
+
+
+def test_a_realm_name_taken_fails_with_its_id_until_adopt_takes_it_over(
+    plugin: NativeProcess, sandbox: Sandbox
+) -> None:
+    sandbox.add_realm_out_of_band("main", default=True)
+    theirs = sandbox.add_realm_out_of_band("office", description="theirs")
+    plugin.configure({**oauth_args(sandbox), "realmWaitSeconds": 30.0})
+    with pytest.raises(grpc.RpcError) as caught:
+        plugin.create("office", {"name": "office"}, REALM)
+    details = caught.value.details() or ""
+    assert f"(id {theirs.id}," in details and "adopt=True" in details
+    assert "pulumi import" in details and "Traceback" not in details
+    realm_id, realm = plugin.create("office", {"name": "office", "adopt": True}, REALM)
+    assert realm_id == theirs.id and plain(realm)["adopt"] is True
+
+
+def test_a_realm_create_whose_answer_is_lost_takes_the_realm_over(
+    plugin: NativeProcess, sandbox: Sandbox
+) -> None:
+    sandbox.add_realm_out_of_band("main", default=True)
+    plugin.configure({**oauth_args(sandbox), "realmWaitSeconds": 30.0})
+    sandbox.inject(Fault("after_commit", status=504, method="POST", path_contains="/realms"))
+    realm_id, realm = plugin.create("office", {"name": "office"}, REALM)
+    held = sandbox.api_realm("office")
+    assert held is not None and held.id == realm_id and plain(realm)["fqdn"] == held.fqdn
+    assert sandbox.pending_faults == []

@@ -257,10 +257,11 @@ def test_default_must_be_true_or_false(http: requests.Session, box: Sandbox) -> 
     )
 
 
-def test_duplicate_name_is_400_case_insensitive(http: requests.Session, box: Sandbox) -> None:
+def test_duplicate_name_is_400_33002_case_insensitive(http: requests.Session, box: Sandbox) -> None:
+    """33002: the code issue 16 reports from the live API for a name already in use."""
     new_realm(http, box, "office")
     response = create_realm(http, box, "OFFICE")
-    assert "already exists" in assert_envelope_without_code(response, 400, "RealmResponse")
+    assert "already exists" in assert_code(response, 400, "RealmResponse", "33002")
     assert len(box.api_realms()) == 1
     assert box.writes == 1
 

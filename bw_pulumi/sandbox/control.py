@@ -7,6 +7,7 @@ import json
 from urllib.parse import unquote
 
 from . import control_guard, realm_control
+from .chaos import ChaosSettings
 from .faults import Fault, FaultQueue
 from .models import StoredCredential
 from .state import SandboxState
@@ -47,6 +48,8 @@ def _dispatch(state: SandboxState, faults: FaultQueue, request: Request, route: 
         return _latency(state, request)
     if route == "response-shapes" and method in ("GET", "PATCH"):
         return _response_shapes(state, request)
+    if route == "chaos" and method in ("GET", "PUT"):
+        return _chaos(faults, request)
     if route == "realms" and method in ("GET", "POST"):
         return _realms(state, request)
     if route.startswith(realm_control.ROUTE_PREFIXES):
@@ -108,6 +111,15 @@ def _response_shapes(state: SandboxState, request: Request) -> Reply:
     if request.method == "PATCH":
         state.shapes = state.shapes.patched(_json_body(request))
     return json_reply(200, state.shapes.to_json())
+
+
+def _chaos(faults: FaultQueue, request: Request) -> Reply:
+    """``GET|PUT chaos``: ``{"seed": 7, "unavailable": 0.1, "lost": 0.1, "methods": [...]}``
+    switches chaos mode to those settings (absent fields: the defaults, so ``{}`` is off);
+    both answer the settings and the ``injected`` counters."""
+    if request.method == "PUT":
+        faults.chaos.configure(ChaosSettings.from_json(_json_object(_json_body(request))))
+    return json_reply(200, faults.chaos.to_json())
 
 
 def _realms(state: SandboxState, request: Request) -> Reply:

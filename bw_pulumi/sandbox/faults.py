@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Final, Literal, cast, get_args
 
+from .chaos import Chaos
+
 FaultKind = Literal["status", "after_commit", "delay"]
 FAULT_KINDS: Final = frozenset(get_args(FaultKind))
 _DEFAULT_STATUS: Final[dict[str, int]] = {"status": 503, "after_commit": 500}
@@ -24,6 +26,8 @@ class Fault:
       ``status`` (default 500) instead of the real response: a lost response. Only a
       2xx real response is replaced; any other (401, 400, 404, a 303 redirect...) is
       answered as is and the fault stays queued, in its place, for a later request.
+      With ``seconds``, the answer is held that long after the commit first: beyond the
+      client's read timeout, the answer is lost to a timeout.
     * ``delay``: sleep ``seconds``, then process normally.
 
     Matching: ``method`` (case-insensitive) when set. Without ``path_contains`` a fault
@@ -122,12 +126,14 @@ class Claim:
 
 
 class FaultQueue:
-    """Thread-safe FIFO; :meth:`claim` removes the first fault matching a request."""
+    """Thread-safe FIFO; :meth:`claim` removes the first fault matching a request.
+    ``chaos`` is the random faults' mode (:mod:`chaos`), switched off by :meth:`clear`."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
         self._generation = 0  # bumped by clear(), so put_back cannot resurrect a fault
+        self.chaos = Chaos()
 
     def push(self, fault: Fault) -> None:
         with self._lock:
@@ -157,3 +163,4 @@ class FaultQueue:
         with self._lock:
             self._faults.clear()
             self._generation += 1
+        self.chaos.off()

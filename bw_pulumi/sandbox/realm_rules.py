@@ -12,8 +12,9 @@ Where the reference is silent, the sandbox chooses:
 
 * Realm name: 1-30 characters (the CLI's limit) of letters, digits and ``-``, not
   starting or ending with ``-``, unique per account case-insensitively (realms that
-  are CREATE_FAILED or DELETE_PENDING still hold their name). A bad or duplicate
-  name, a ``Default`` other than ``true``/``false``, ``Default=false`` on the
+  are CREATE_FAILED or DELETE_PENDING still hold their name). A duplicate name is 400
+  with 33002, the code issue 16 reports from the live API. A bad name, a ``Default``
+  other than ``true``/``false``, ``Default=false`` on the
   default realm, and a PUT of a realm that is being deleted are 400 with
   ``ResponseStatus/Description`` naming the rule and **no** ``ErrorCode``: the
   reference names no code for them, and the sandbox invents no Bandwidth-looking one.
@@ -144,8 +145,13 @@ def check_unchanged_realm_value(value: str | None, name: str, fqdn: str) -> None
         )
 
 
+#: A realm name already in use on the account: the code the live API answered in issue 16's
+#: report (neither the reference nor the spec names it).
+REALM_EXISTS: Final = 33002
+
+
 def duplicate_realm(name: str) -> RealmApiError:
-    return RealmApiError(400, f"Realm name {name} already exists on this account")
+    return RealmApiError(400, f"Realm name {name} already exists on this account", REALM_EXISTS)
 
 
 def realm_not_found(reference: str) -> RealmApiError:

@@ -13,6 +13,7 @@ from typing import Any, Final
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import control, realm_routes, xmlshapes
+from .chaos import LOST_STATUS, UNAVAILABLE_STATUS
 from .faults import Fault, FaultQueue
 from .models import RequestRecord, StoredCredential
 from .route_helpers import (
@@ -34,6 +35,8 @@ FORM_MEDIA_TYPE: Final = "application/x-www-form-urlencoded"
 IDLE_TIMEOUT_SECONDS: Final = 30.0
 LIST_ROOT: Final = "SipCredentialsResponse"
 ONE_ROOT: Final = "SipCredentialResponse"
+CHAOS_UNAVAILABLE: Final = Fault("status", status=UNAVAILABLE_STATUS)
+CHAOS_LOST: Final = Fault("after_commit", status=LOST_STATUS)
 
 _log = logging.getLogger(__name__)
 
@@ -51,6 +54,8 @@ def handle_api(state: SandboxState, faults: FaultQueue, request: Request) -> Rep
     latency = state.latency_seconds
     if latency > 0:
         state.sleep(latency)
+    if faults.chaos.unavailable(request.method, request.target):
+        return fault_reply(CHAOS_UNAVAILABLE, request)
     claim = faults.claim(request.method, request.target)
     fault = claim.fault if claim is not None else None
     if fault is not None and fault.kind == "delay":
@@ -60,8 +65,12 @@ def handle_api(state: SandboxState, faults: FaultQueue, request: Request) -> Rep
     reply = dispatch_api(state, request)
     if claim is not None and claim.fault.kind == "after_commit":
         if 200 <= reply.status < 300:
+            if claim.fault.seconds:  # the answer is held, past the client's timeout
+                state.sleep(claim.fault.seconds)
             return fault_reply(claim.fault, request)
         faults.put_back(claim)  # nothing was committed, so no response was "lost"
+    if 200 <= reply.status < 300 and faults.chaos.lose_answer(request.method, request.target):
+        return fault_reply(CHAOS_LOST, request)
     return reply
 
 

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Final
 
+from .chaos import WRITE_METHODS, ChaosSettings
 from .faults import Fault, FaultQueue
 from .models import DEFAULT_REALM, RequestRecord, StoredCredential
 from .realm_models import (
@@ -190,6 +191,27 @@ class Sandbox:
     def pending_faults(self) -> list[Fault]:
         return self.faults.pending()
 
+    def set_chaos(
+        self,
+        *,
+        seed: int = 0,
+        unavailable: float = 0.0,
+        lost: float = 0.0,
+        methods: Sequence[str] = WRITE_METHODS,
+    ) -> None:
+        """Chaos mode (see :mod:`chaos`): each matching request (by default every write)
+        is answered 503 before processing with probability ``unavailable``, and a
+        successful one 504 after its commit (a lost answer) with probability ``lost``,
+        drawn from ``random.Random(seed)``. All zero (the default) switches it off."""
+        settings = ChaosSettings(seed, unavailable, lost, tuple(m.upper() for m in methods))
+        self.faults.chaos.configure(settings)
+
+    @property
+    def chaos_injected(self) -> dict[str, int]:
+        """How many 503s (``unavailable``) and lost answers (``lost``) chaos mode gave
+        since it was last set."""
+        return self.faults.chaos.injected
+
     # -- realms API and realm-scoped credentials (see realms.py) ------------------------
     # "api_realms" are the realms of the realms API; ``realms`` above are the configured
     # Network Bridge realm FQDNs of account-level credentials.
@@ -328,8 +350,8 @@ class Sandbox:
         return self.state.token_grants
 
     def reset(self) -> None:
-        """Clear credentials, faults, logs, tokens, run-time realms, the realms API's
-        realms and credentials and its settings; keep the config."""
+        """Clear credentials, faults (chaos mode goes off), logs, tokens, run-time realms,
+        the realms API's realms and credentials and its settings; keep the config."""
         self.state.reset()
         self.faults.clear()
 

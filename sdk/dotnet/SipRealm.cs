@@ -17,6 +17,12 @@ namespace BwPulumi.Bandwidth
     public partial class SipRealm : global::Pulumi.CustomResource
     {
         /// <summary>
+        /// Take over a realm of this name that already exists at Bandwidth (and give it this description and default) instead of failing because the name is taken.
+        /// </summary>
+        [Output("adopt")]
+        public Output<bool?> Adopt { get; private set; } = null!;
+
+        /// <summary>
         /// true makes this the account's default realm. Bandwidth cannot undo that, so false or absent leaves the flag alone.
         /// </summary>
         [Output("default")]
@@ -107,6 +113,12 @@ namespace BwPulumi.Bandwidth
 
     public sealed class SipRealmArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// Take over a realm of this name that already exists at Bandwidth (and give it this description and default) instead of failing because the name is taken.
+        /// </summary>
+        [Input("adopt")]
+        public Input<bool>? Adopt { get; set; }
+
         /// <summary>
         /// true makes this the account's default realm. Bandwidth cannot undo that, so false or absent leaves the flag alone.
         /// </summary>

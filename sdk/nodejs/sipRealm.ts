@@ -45,6 +45,10 @@ export class SipRealm extends pulumi.CustomResource {
     }
 
     /**
+     * Take over a realm of this name that already exists at Bandwidth (and give it this description and default) instead of failing because the name is taken.
+     */
+    declare public readonly adopt: pulumi.Output<boolean | undefined>;
+    /**
      * true makes this the account's default realm. Bandwidth cannot undo that, so false or absent leaves the flag alone.
      */
     declare public readonly default: pulumi.Output<boolean | undefined>;
@@ -87,6 +91,7 @@ export class SipRealm extends pulumi.CustomResource {
             if (args?.name === undefined && !opts.urn) {
                 throw new Error("Missing required property 'name'");
             }
+            resourceInputs["adopt"] = args?.adopt;
             resourceInputs["default"] = args?.default;
             resourceInputs["description"] = args?.description;
             resourceInputs["name"] = args?.name;
@@ -95,6 +100,7 @@ export class SipRealm extends pulumi.CustomResource {
             resourceInputs["sipCredentialCount"] = undefined /*out*/;
             resourceInputs["status"] = undefined /*out*/;
         } else {
+            resourceInputs["adopt"] = undefined /*out*/;
             resourceInputs["default"] = undefined /*out*/;
             resourceInputs["description"] = undefined /*out*/;
             resourceInputs["fqdn"] = undefined /*out*/;
@@ -114,6 +120,10 @@ export class SipRealm extends pulumi.CustomResource {
  * The set of arguments for constructing a SipRealm resource.
  */
 export interface SipRealmArgs {
+    /**
+     * Take over a realm of this name that already exists at Bandwidth (and give it this description and default) instead of failing because the name is taken.
+     */
+    adopt?: pulumi.Input<boolean | undefined>;
     /**
      * true makes this the account's default realm. Bandwidth cannot undo that, so false or absent leaves the flag alone.
      */

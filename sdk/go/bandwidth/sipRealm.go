@@ -16,6 +16,8 @@ import (
 type SipRealm struct {
 	pulumi.CustomResourceState
 
+	// Take over a realm of this name that already exists at Bandwidth (and give it this description and default) instead of failing because the name is taken.
+	Adopt pulumi.BoolPtrOutput `pulumi:"adopt"`
 	// true makes this the account's default realm. Bandwidth cannot undo that, so false or absent leaves the flag alone.
 	Default pulumi.BoolPtrOutput `pulumi:"default"`
 	// Optional description.
@@ -85,6 +87,8 @@ func SipRealmExists(ctx *pulumi.Context,
 }
 
 type sipRealmArgs struct {
+	// Take over a realm of this name that already exists at Bandwidth (and give it this description and default) instead of failing because the name is taken.
+	Adopt *bool `pulumi:"adopt"`
 	// true makes this the account's default realm. Bandwidth cannot undo that, so false or absent leaves the flag alone.
 	Default *bool `pulumi:"default"`
 	// Optional description.
@@ -95,6 +99,8 @@ type sipRealmArgs struct {
 
 // The set of arguments for constructing a SipRealm resource.
 type SipRealmArgs struct {
+	// Take over a realm of this name that already exists at Bandwidth (and give it this description and default) instead of failing because the name is taken.
+	Adopt pulumi.BoolPtrInput
 	// true makes this the account's default realm. Bandwidth cannot undo that, so false or absent leaves the flag alone.
 	Default pulumi.BoolPtrInput
 	// Optional description.
@@ -188,6 +194,11 @@ func (o SipRealmOutput) ToSipRealmOutput() SipRealmOutput {
 
 func (o SipRealmOutput) ToSipRealmOutputWithContext(ctx context.Context) SipRealmOutput {
 	return o
+}
+
+// Take over a realm of this name that already exists at Bandwidth (and give it this description and default) instead of failing because the name is taken.
+func (o SipRealmOutput) Adopt() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *SipRealm) pulumi.BoolPtrOutput { return v.Adopt }).(pulumi.BoolPtrOutput)
 }
 
 // true makes this the account's default realm. Bandwidth cannot undo that, so false or absent leaves the flag alone.

@@ -20,16 +20,20 @@ __all__ = ['SipRealmArgs', 'SipRealm']
 class SipRealmArgs:
     def __init__(__self__, *,
                  name: pulumi.Input[_builtins.str],
+                 adopt: pulumi.Input[Optional[_builtins.bool]] = None,
                  default: pulumi.Input[Optional[_builtins.bool]] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None):
         """
         The set of arguments for constructing a SipRealm resource.
 
         :param pulumi.Input[_builtins.str] name: The realm's short name (one hostname label); Bandwidth derives the FQDN from it. A change makes a new realm.
+        :param pulumi.Input[_builtins.bool] adopt: Take over a realm of this name that already exists at Bandwidth (and give it this description and default) instead of failing because the name is taken.
         :param pulumi.Input[_builtins.bool] default: true makes this the account's default realm. Bandwidth cannot undo that, so false or absent leaves the flag alone.
         :param pulumi.Input[_builtins.str] description: Optional description.
         """
         pulumi.set(__self__, "name", name)
+        if adopt is not None:
+            pulumi.set(__self__, "adopt", adopt)
         if default is not None:
             pulumi.set(__self__, "default", default)
         if description is not None:
@@ -46,6 +50,18 @@ class SipRealmArgs:
     @name.setter
     def name(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def adopt(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Take over a realm of this name that already exists at Bandwidth (and give it this description and default) instead of failing because the name is taken.
+        """
+        return pulumi.get(self, "adopt")
+
+    @adopt.setter
+    def adopt(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "adopt", value)
 
     @_builtins.property
     @pulumi.getter
@@ -78,6 +94,7 @@ class SipRealm(pulumi.CustomResource):
     def __init__(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 adopt: pulumi.Input[Optional[_builtins.bool]] = None,
                  default: pulumi.Input[Optional[_builtins.bool]] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
@@ -87,6 +104,7 @@ class SipRealm(pulumi.CustomResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
+        :param pulumi.Input[_builtins.bool] adopt: Take over a realm of this name that already exists at Bandwidth (and give it this description and default) instead of failing because the name is taken.
         :param pulumi.Input[_builtins.bool] default: true makes this the account's default realm. Bandwidth cannot undo that, so false or absent leaves the flag alone.
         :param pulumi.Input[_builtins.str] description: Optional description.
         :param pulumi.Input[_builtins.str] name: The realm's short name (one hostname label); Bandwidth derives the FQDN from it. A change makes a new realm.
@@ -115,6 +133,7 @@ class SipRealm(pulumi.CustomResource):
     def _internal_init(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 adopt: pulumi.Input[Optional[_builtins.bool]] = None,
                  default: pulumi.Input[Optional[_builtins.bool]] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
@@ -127,6 +146,7 @@ class SipRealm(pulumi.CustomResource):
                 raise TypeError('__props__ is only valid when passed in combination with a valid opts.id to get an existing resource')
             __props__ = SipRealmArgs.__new__(SipRealmArgs)
 
+            __props__.__dict__["adopt"] = adopt
             __props__.__dict__["default"] = default
             __props__.__dict__["description"] = description
             if name is None and not opts.urn:
@@ -160,6 +180,7 @@ class SipRealm(pulumi.CustomResource):
 
         __props__ = SipRealmArgs.__new__(SipRealmArgs)
 
+        __props__.__dict__["adopt"] = None
         __props__.__dict__["default"] = None
         __props__.__dict__["description"] = None
         __props__.__dict__["fqdn"] = None
@@ -174,6 +195,14 @@ class SipRealm(pulumi.CustomResource):
             opts: Optional[pulumi.ResourceOptions] = None) -> pulumi.Output[bool]:
         __props__: dict = {}
         return pulumi.runtime.exists_resource(None, 'bandwidth:index:SipRealm', id, __props__, opts or pulumi.ResourceOptions())
+
+    @_builtins.property
+    @pulumi.getter
+    def adopt(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        Take over a realm of this name that already exists at Bandwidth (and give it this description and default) instead of failing because the name is taken.
+        """
+        return pulumi.get(self, "adopt")
 
     @_builtins.property
     @pulumi.getter
