@@ -11,11 +11,13 @@ Two kinds of credential share it:
   the hashes; realm-scoped credentials have no domain.
 
 Reads during ``pulumi refresh`` are served from list pages where that is cheaper (see
-:mod:`bw_pulumi.listing`). Reads may lag just after a write to a realm-scoped credential,
-also across processes (a ``pulumi refresh`` right after ``pulumi up``), so its outputs
-record when it was last written (``last_write``, seconds since the epoch) and a read that
-answers not-found within :data:`READ_LAG_HORIZON_SECONDS` of that is re-read, bounded,
-before the credential is declared gone.
+:mod:`bw_pulumi.listing`), but only the credential's own GET ever reports it gone: a
+listing may have lost it to someone else's deletes shifting the pages. Reads may lag
+just after a write to a realm-scoped credential, also across processes (a ``pulumi
+refresh`` right after ``pulumi up``), so its outputs record when it was last written
+(``last_write``, seconds since the epoch) and a read that answers not-found within
+:data:`READ_LAG_HORIZON_SECONDS` of that is re-read, bounded, before the credential is
+declared gone.
 """
 
 from __future__ import annotations
@@ -223,7 +225,9 @@ class CredentialOperations:
         return Created(desired.hashes.composite_username, desired.outputs())
 
     def read(self, id_: str, props: Props) -> Found:
-        """Live values; an id of None tells the engine the credential is gone."""
+        """Live values; an id of None tells the engine the credential is gone, which only
+        its own GET decides (account level: 404 with 23007; in a realm: not-found in
+        Bandwidth's envelope), never its absence from a listing."""
         realm_key = _split_realm_id(id_)
         if realm_key is not None:
             return self._read_in_realm(id_, *realm_key, props)

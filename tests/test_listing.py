@@ -76,11 +76,58 @@ def test_a_stack_holding_the_second_page_costs_two_pages_and_nine_gets() -> None
     assert (account.pages, account.gets) == (2, 9)
 
 
-def test_a_credential_missing_from_a_complete_listing_is_gone() -> None:
+def test_a_credential_missing_from_a_complete_listing_is_confirmed_gone_by_its_own_get() -> None:
+    """Was (1, 0): a listing alone said "gone". Its own GET now says it, one per absentee."""
     account, listing = Account(10), Listing()
     assert account.read(listing, "u3") is not None
     assert account.read(listing, "nobody") is None
-    assert (account.pages, account.gets) == (1, 0)
+    assert (account.pages, account.gets) == (1, 1)
+
+
+class ShiftingAccount(Account):
+    """Someone else deletes the first ``deleted`` credentials as page 1 is served: every
+    later entry moves up, and page 2 starts further on than the reader expects."""
+
+    def __init__(self, size: int, deleted: int) -> None:
+        super().__init__(size)
+        self.deleted = deleted
+
+    def fetch_page(self, query: str) -> tuple[tuple[Credential, ...], str | None]:
+        served = super().fetch_page(query)
+        if query == FIRST_PAGE:
+            del self.credentials[: self.deleted]
+        return served
+
+
+def test_entries_shifted_off_the_pages_are_read_on_their_own_not_reported_gone() -> None:
+    """Issue 16's race: ours u600-u1199 after another stack's 600, 300 of those deleted as
+    page 1 is served. Page 2 then shows u800-u1199 only; u600-u799 are on no page."""
+    account, listing = ShiftingAccount(1200, deleted=300), Listing()
+    found = [account.read(listing, f"u{i}") for i in range(600, 1200)]
+    assert [c is not None for c in found] == [True] * 600
+    # 1 page, 9 GETs until the allowance reaches page 2, then one GET for each of the
+    # 191 that page 2 did not show: u609-u799.
+    assert (account.pages, account.gets) == (2, 9 + 191)
+
+
+def test_a_credential_deleted_between_page_fetches_is_reported_gone() -> None:
+    account, listing = ShiftingAccount(1200, deleted=300), Listing()
+    assert account.read(listing, "u1100") is not None  # page 1, then a GET
+    account.credentials = [c for c in account.credentials if c.user_name not in {"u700", "u1199"}]
+    answers = {f"u{i}": account.read(listing, f"u{i}") for i in range(600, 1200)}
+    assert {name for name, found in answers.items() if found is None} == {"u700", "u1199"}
+
+
+@pytest.mark.parametrize(("size", "deleted"), [(1200, 300), (1200, 600), (3000, 1000), (40, 5)])
+def test_confirming_absence_keeps_the_cost_within_the_reads_plus_a_tenth(
+    size: int, deleted: int
+) -> None:
+    """However many entries a race hides, every read costs at most one GET, and a page is
+    fetched only within the allowance: reads + reads // 10, plus the first page."""
+    account, listing = ShiftingAccount(size, deleted), Listing()
+    reads = [f"u{i}" for i in range(size // 2, size)]
+    assert all(account.read(listing, name) is not None for name in reads)
+    assert account.pages + account.gets <= len(reads) + len(reads) // 10 + 1
 
 
 def test_entries_without_hashes_are_read_on_their_own() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from urllib.parse import unquote
 
-from . import control_guard, realm_control
+from . import control_guard, deleter, realm_control
 from .chaos import ChaosSettings
 from .faults import Fault, FaultQueue
 from .models import StoredCredential
@@ -52,6 +52,9 @@ def _dispatch(state: SandboxState, faults: FaultQueue, request: Request, route: 
         return _chaos(faults, request)
     if route == "realms" and method in ("GET", "POST"):
         return _realms(state, request)
+    if route == deleter.ROUTE:
+        body = _json_body(request) if request.method == "PUT" else None
+        return deleter.handle(state.deleter, method, body)
     if route.startswith(realm_control.ROUTE_PREFIXES):
         return realm_control.handle(state.realm_api, request, route, _json_body(request))
     return json_reply(404, {"error": f"no control route {method} {request.path}"})

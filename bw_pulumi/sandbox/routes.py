@@ -378,6 +378,7 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         api = is_api_path(request.path)
         reply = body if isinstance(body, Reply) else self._route(request, api)
         if api:
+            self._sandbox.state.deleter.served(request, reply.status)
             kind, _ = request.auth()
             record = RequestRecord(request.method, request.target, reply.status, kind)
             self._sandbox.state.record(record)

@@ -12,6 +12,7 @@ from types import FrameType
 from typing import Final
 
 from .chaos import WRITE_METHODS, ChaosSettings
+from .deleter import DeleterPlan
 from .faults import Fault, FaultQueue
 from .models import DEFAULT_REALM, RequestRecord, StoredCredential
 from .realm_models import (
@@ -321,6 +322,38 @@ class Sandbox:
         self.state.shapes = self.state.shapes.patched(
             {key: value for key, value in given.items() if value is not None}
         )
+
+    # -- a concurrent deleter (see deleter.py) ---------------------------------------------
+
+    def start_concurrent_deleter(
+        self,
+        *,
+        limit: int,
+        prefix: str = "",
+        realm_id: str | None = None,
+        per_page: int = 0,
+        every_seconds: float | None = None,
+        batch: int = 1,
+    ) -> None:
+        """Someone else deletes up to ``limit`` credentials whose username starts with
+        ``prefix``, in the account (``realm_id`` None) or that realm, first in list order:
+        ``per_page`` each time a list page of that scope is served, and/or ``batch`` every
+        ``every_seconds`` from a background thread. Replaces a running one."""
+        plan = DeleterPlan(limit, prefix, realm_id, per_page, every_seconds, batch)
+        self.state.deleter.start(plan)
+
+    def stop_concurrent_deleter(self) -> list[str]:
+        """Stop it; what it deleted (composite usernames, or ``{realm_id}/{id}``)."""
+        self.state.deleter.stop()
+        return self.state.deleter.deleted
+
+    @property
+    def concurrently_deleted(self) -> list[str]:
+        return self.state.deleter.deleted
+
+    def wait_for_concurrent_deleter(self, timeout: float) -> bool:
+        """Wait for its background thread to reach the limit; False on timeout."""
+        return self.state.deleter.wait(timeout)
 
     # -- observation ----------------------------------------------------------------------
 

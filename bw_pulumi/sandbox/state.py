@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from . import rules
+from .deleter import ConcurrentDeleter
 from .faults import MAX_DELAY_SECONDS
 from .models import DEFAULT_REALM, RequestRecord, StoredCredential, credential_key
 from .realms import RealmStore
@@ -88,12 +89,19 @@ class SandboxState:
         self.realm_api = RealmStore(config.account_id, self._lock, clock, self._count_write)
         #: Answers in the spec's shapes (``spec_shapes.py``); ``reset()`` turns them off.
         self.shapes = ResponseShapes()
+        #: Someone else deleting credentials while clients read (see ``deleter.py``).
+        self.deleter = ConcurrentDeleter(
+            lambda: self.list_credentials(config.account_id),
+            self.delete_out_of_band,
+            self.realm_api,
+        )
         self.reset()
 
     def reset(self) -> None:
         """Forget credentials, tokens, logs, realms added at run time, realms of the
         realms API with their credentials, and realm settings. The latency stays: like
         the config, it describes the network, not the account."""
+        self.deleter.stop()  # outside the lock: its thread may be waiting for it
         with self._lock:
             self._connections_accepted = 0
             self.realm_api.reset()
