@@ -55,7 +55,12 @@ from bw_pulumi.native import schema
 from bw_pulumi.native.names import camel_text, to_camel
 from bw_pulumi.native.values import plain_value, secret_keys, to_plain, to_wire
 from bw_pulumi.realm_ops import RealmOperations, Waiting
-from bw_pulumi.settings import load_client_settings, load_log_level, load_realm_wait_seconds
+from bw_pulumi.settings import (
+    load_client_settings,
+    load_log_level,
+    load_realm_wait_seconds,
+    retry_policy,
+)
 
 #: Threads for API calls. The engine decides how many operations run at once (``--parallel``);
 #: idle threads cost nothing, and they are started only when needed.
@@ -144,7 +149,10 @@ class BandwidthProvider(Provider):
     def _api(self) -> BandwidthClient:
         with self._lock:
             if self._client is None:
-                self._client = BandwidthClient(load_client_settings(self._lookup, self._environ))
+                self._client = BandwidthClient(
+                    load_client_settings(self._lookup, self._environ),
+                    policy=retry_policy(self._lookup, self._environ),
+                )
             return self._client
 
     async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
