@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from urllib.parse import unquote
 
-from . import realm_control
+from . import rate_limits, realm_control
 from .faults import Fault, FaultQueue
 from .models import StoredCredential
 from .state import SandboxState
@@ -42,6 +42,8 @@ def _dispatch(state: SandboxState, faults: FaultQueue, request: Request, route: 
         return json_reply(200, {"ok": True})
     if route == "latency" and method in ("GET", "PUT"):
         return _latency(state, request)
+    if route == "rate-limit" and method in ("GET", "PUT"):
+        return _rate_limit(state, request)
     if route == "realms" and method in ("GET", "POST"):
         return _realms(state, request)
     if route.startswith(realm_control.ROUTE_PREFIXES):
@@ -94,6 +96,19 @@ def _latency(state: SandboxState, request: Request) -> Reply:
     if request.method == "PUT":
         state.set_latency(_json_object(_json_body(request)).get("seconds"))
     return json_reply(200, {"seconds": state.latency_seconds})
+
+
+def _rate_limit(state: SandboxState, request: Request) -> Reply:
+    """``GET|PUT rate-limit``: ``{"limit": 20, "window_seconds": 2}`` switches Bandwidth's
+    rate limits on (``grace_seconds`` optional), ``{"enabled": false}`` off; both answer
+    the mode and the counters (``limited``, ``early``)."""
+    if request.method == "PUT":
+        mode = rate_limits.mode_from_json(_json_object(_json_body(request)))
+        if mode is None:
+            state.rate_limits.switch_off()
+        else:
+            state.rate_limits.switch_on(mode)
+    return json_reply(200, state.rate_limits.to_json())
 
 
 def _realms(state: SandboxState, request: Request) -> Reply:

@@ -47,10 +47,14 @@ def is_api_path(path: str) -> bool:
 
 def handle_api(state: SandboxState, faults: FaultQueue, request: Request) -> Reply:
     """Wait out the latency (a slow network and server: every request, the token
-    endpoint too), then apply the first matching queued fault around the real route."""
+    endpoint too), then apply the first matching queued fault around the real route.
+    The rate limit, when on, judges the request as it arrives (``rate_limits.py``)."""
+    limited = state.rate_limits.check(request.method, request.path)
     latency = state.latency_seconds
     if latency > 0:
         state.sleep(latency)
+    if limited is not None:
+        return limited
     claim = faults.claim(request.method, request.target)
     fault = claim.fault if claim is not None else None
     if fault is not None and fault.kind == "delay":

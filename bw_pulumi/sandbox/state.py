@@ -14,6 +14,7 @@ from typing import Final
 from . import rules
 from .faults import MAX_DELAY_SECONDS
 from .models import DEFAULT_REALM, RequestRecord, StoredCredential, credential_key
+from .rate_limits import RateLimiter
 from .realms import RealmStore
 
 # Well-known sandbox-only credentials (the CLI prints them); never real secrets.
@@ -69,6 +70,7 @@ class SandboxState:
         config: SandboxConfig,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        wall_clock: Callable[[], float] = time.time,
     ):
         self.config = config
         self._clock = clock
@@ -83,6 +85,8 @@ class SandboxState:
         self._requests: deque[RequestRecord] = deque(maxlen=REQUEST_LOG_LIMIT)
         self._writes = 0
         self._token_grants = 0
+        #: Bandwidth's rate limits, when switched on (see ``rate_limits.py``).
+        self.rate_limits = RateLimiter(wall_clock)
         #: The realms API and realm-scoped credentials (see ``realms.py``).
         self.realm_api = RealmStore(config.account_id, self._lock, clock, self._count_write)
         self.reset()
@@ -93,6 +97,7 @@ class SandboxState:
         the config, it describes the network, not the account."""
         with self._lock:
             self._connections_accepted = 0
+            self.rate_limits.clear()
             self.realm_api.reset()
             self._accounts = {self.config.account_id: {}}
             self._realms = _dedupe(self.config.realms)
@@ -276,6 +281,7 @@ class SandboxState:
                 "writes": self._writes,
                 "token_requests": self._token_grants,
                 "latency_seconds": self._latency_seconds,
+                "rate_limit": self.rate_limits.to_json(),
                 "connections_accepted": self._connections_accepted,
                 "requests": [r.to_json() for r in self._requests],
             }
