@@ -9,7 +9,6 @@ import pytest
 import requests
 
 from bw_pulumi.rate_limit import (
-    PROCESS_GATE,
     RateLimited,
     RateLimitGate,
     RateLimitWait,
@@ -264,9 +263,3 @@ def test_a_reset_moved_later_while_waiting_is_waited_for_too() -> None:
     wait = RateLimitWait(gate, "POST", endpoint, 60, wall, sleep, 3)
     assert wait.wait() == 5
     assert wall() == START + 5
-
-
-def test_the_process_gate_is_one_object() -> None:
-    from bw_pulumi import client, transport
-
-    assert transport.PROCESS_GATE is PROCESS_GATE is client.PROCESS_GATE
