@@ -132,11 +132,10 @@ class RateLimitWait:
             if remaining > self.budget:
                 raise RateLimited(self._too_long(until, remaining), status=429)
             _log.info(
-                "%s %s: waiting %.1f s for Bandwidth's rate limit on %s (until %s)",
+                "%s %s: waiting %.1f s for Bandwidth's rate limit (until %s)",
                 self.method,
                 self.endpoint.path,
                 remaining,
-                self.endpoint.path,
                 utc_time(until, self.wall()),
             )
             self.sleep(remaining)
