@@ -19,6 +19,7 @@ from bw_pulumi import codes, wire
 from bw_pulumi.domain import same_composite, validate_fragment
 from bw_pulumi.errors import refused_create
 from bw_pulumi.models import BulkCreateResult, Credential, EntryError
+from bw_pulumi.rate_limit import PROCESS_GATE, RateLimitGate
 from bw_pulumi.realms_client import RealmsClient
 from bw_pulumi.retry import IDEMPOTENT_RETRY, RetryPolicy
 from bw_pulumi.transport import (
@@ -53,6 +54,8 @@ class BandwidthClient:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         jitter: Callable[[], float] = random.random,
+        wall_clock: Callable[[], float] = time.time,
+        gate: RateLimitGate = PROCESS_GATE,
     ) -> None:
         self.transport = Transport(
             settings,
@@ -61,6 +64,8 @@ class BandwidthClient:
             sleep=sleep,
             clock=clock,
             jitter=jitter,
+            wall_clock=wall_clock,
+            gate=gate,
         )
 
     @cached_property

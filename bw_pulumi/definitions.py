@@ -265,6 +265,13 @@ PROVIDER_CONFIG = (
         "How long a realm create or delete may wait for Bandwidth (seconds, default 300).",
     ),
     ConfigProperty(
+        settings.RATE_LIMIT_WAIT_SECONDS,
+        "number",
+        "How long one API call may wait, in all, for a Bandwidth rate limit to reset (seconds,"
+        " default 300; 0 never waits). A reset further away fails the call at once, naming"
+        " the time.",
+    ),
+    ConfigProperty(
         settings.LOG_LEVEL,
         "string",
         "What the provider logs (never a secret): warning (the default: retries, adoptions,"

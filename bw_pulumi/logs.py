@@ -4,11 +4,11 @@ Everything logs to the ``bw_pulumi`` logger. In the provider process, lines go t
 with a ``bw-pulumi:`` prefix; the Pulumi CLI shows a dynamic provider's stderr lines as
 diagnostics of the stack (the "Diagnostics" section of ``pulumi up``/``preview``/
 ``refresh``). By default only WARNING and above are shown: retries (with the status and
-the wait), adoptions of existing credentials, and realm waits. ``bandwidth:logLevel info``
-(or ``BW_PULUMI_LOG_LEVEL=info``) adds token fetches, list pages, realm creation and
-re-reads after a write; ``debug`` adds nothing secret either. No line ever holds a
-password, a hash, a token or an API secret: lines name methods, URL paths, usernames and
-ids only.
+the wait), rate-limit pauses, adoptions of existing credentials, and realm waits.
+``bandwidth:logLevel info`` (or ``BW_PULUMI_LOG_LEVEL=info``) adds token fetches, list
+pages, realm creation and re-reads after a write; ``debug`` adds nothing secret either.
+No line ever holds a password, a hash, a token or an API secret: lines name methods, URL
+paths, usernames and ids only.
 """
 
 from __future__ import annotations

@@ -38,6 +38,7 @@ from bw_pulumi.settings import (
     load_client_settings,
     load_log_level,
     load_realm_wait_seconds,
+    retry_policy,
 )
 
 __all__ = ["DesiredCredential", "SipCredentialProvider", "SipRealmProvider"]
@@ -74,7 +75,9 @@ class _ConfiguredProvider(ResourceProvider):
     def _api(self) -> BandwidthClient:
         with self._lock:
             if self._client is None:
-                self._client = BandwidthClient(load_client_settings(self._config))
+                self._client = BandwidthClient(
+                    load_client_settings(self._config), policy=retry_policy(self._config)
+                )
             return self._client
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from bw_pulumi.api_urls import check_api_url
 from bw_pulumi.auth import Auth, BasicAuth, OAuthClientCredentials
 from bw_pulumi.errors import ConfigurationError
+from bw_pulumi.retry import RetryPolicy
 from bw_pulumi.transport import DEFAULT_API_URL, DEFAULT_TOKEN_URL, ClientSettings
 
 ConfigLookup = Callable[[str], object]
@@ -57,6 +58,38 @@ def load_realm_wait_seconds(
             f" 86400 (got {raw!r})"
         )
     return seconds
+
+
+RATE_LIMIT_WAIT_SECONDS = Setting("bandwidth:rateLimitWaitSeconds", "BW_RATE_LIMIT_WAIT_SECONDS")
+DEFAULT_RATE_LIMIT_WAIT_SECONDS = RetryPolicy().rate_limit_wait
+
+
+def load_rate_limit_wait_seconds(
+    config: ConfigLookup, environ: Mapping[str, str] | None = None
+) -> float:
+    """How long one API call may wait, in all, for Bandwidth's rate limits to reset; 0 fails
+    at once on any limit (see :mod:`bw_pulumi.rate_limit`)."""
+    env = os.environ if environ is None else environ
+    key = RATE_LIMIT_WAIT_SECONDS
+    raw = config(key.config_key)
+    raw = env.get(key.env_var) if raw is None or raw == "" else raw
+    if raw is None or raw == "":
+        return DEFAULT_RATE_LIMIT_WAIT_SECONDS
+    try:
+        seconds = float(str(raw))
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 86_400:
+        raise ConfigurationError(
+            f"{key.config_key} must be a number of seconds from 0 to 86400 (got {raw!r});"
+            f" set it with `pulumi config set {key.config_key} <seconds>`"
+        )
+    return seconds
+
+
+def retry_policy(config: ConfigLookup, environ: Mapping[str, str] | None = None) -> RetryPolicy:
+    """The retry policy with the provider's settings in it."""
+    return RetryPolicy(rate_limit_wait=load_rate_limit_wait_seconds(config, environ))
 
 
 def load_client_settings(

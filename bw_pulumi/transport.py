@@ -6,8 +6,10 @@ bodies; every request goes through :meth:`Transport.call`, which returns the res
 raises :class:`~bw_pulumi.errors.BandwidthApiError`, whose text never contains a password,
 a hash or an API secret. Thread-safe: each thread gets its own ``requests.Session``.
 
-What it logs (logger ``bw_pulumi``, INFO): every retry with the status and the wait, and
-every OAuth2 token fetch. Log lines name methods and URL paths only.
+What it logs (logger ``bw_pulumi``): every retry with the status and the wait, and every
+rate-limit pause (WARNING); every OAuth2 token fetch (INFO). Log lines name methods and URL
+paths only. Bandwidth's rate limits pause every thread of the process at once:
+:mod:`bw_pulumi.rate_limit`.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from bw_pulumi.http_guard import (
     watchdog,
 )
 from bw_pulumi.models import Credential, EntryError
+from bw_pulumi.rate_limit import PROCESS_GATE, RateLimitGate, RateLimitWait, endpoint_of
 from bw_pulumi.retry import RetryPolicy, is_retryable_status, may_retry, next_delay
 
 DEFAULT_API_URL = "https://api.bandwidth.com/api"
@@ -94,13 +97,19 @@ class Transport:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         jitter: Callable[[], float] = random.random,
+        wall_clock: Callable[[], float] = time.time,
+        gate: RateLimitGate = PROCESS_GATE,
     ) -> None:
+        """``clock`` (monotonic) times budgets; ``wall_clock`` (epoch seconds) reads
+        Bandwidth's rate-limit resets; ``gate`` is shared by the whole process."""
         self.settings = settings
         self.policy = policy or RetryPolicy()
         self.sleep = sleep
         self.clock = clock
         self._session_factory = session_factory
         self._jitter = jitter
+        self.wall_clock = wall_clock
+        self.gate = gate
         self._local = threading.local()
 
     def account_url(self, *segments: str, safe: str = "") -> str:
@@ -203,7 +212,9 @@ class Transport:
     ) -> requests.Response:
         """One logical request with bounded, jittered retries of the retry-safe outcomes."""
         attempt = 1
+        limits = self._rate_limits(method, url)
         while True:
+            deadline += limits.wait()  # time spent paused for a rate limit is not retrying
             if authenticate:
                 headers = {**headers, "Authorization": self._authorization()}
             retry_after = None
@@ -220,6 +231,8 @@ class Transport:
             else:
                 if not is_retryable_status(response.status_code, retry_also):
                     return response
+                if limits.hit(response):  # a 429 naming its reset: wait above, then resend
+                    continue
                 failure, retry_after = response, response.headers.get("Retry-After")
             delay = next_delay(attempt, retry_after, self.policy, self._jitter())
             remaining = deadline - self.clock()
@@ -270,6 +283,18 @@ class Transport:
             if exchange.fired:  # the socket was shut down: whatever was read is cut short
                 raise ResponseDeadlineExceeded from None
         return response
+
+    def _rate_limits(self, method: str, url: str) -> RateLimitWait:
+        policy = self.policy
+        return RateLimitWait(
+            self.gate,
+            method,
+            endpoint_of(url),
+            policy.rate_limit_wait,
+            self.wall_clock,
+            self.sleep,
+            policy.max_rate_limit_rounds,
+        )
 
     def _authorization(self) -> str:
         return self.settings.auth.header(self._fetch_token, self.clock())

@@ -9,7 +9,17 @@ import requests
 
 from bw_pulumi.auth import BasicAuth, OAuthClientCredentials
 from bw_pulumi.client import BandwidthClient, ClientSettings
+from bw_pulumi.rate_limit import PROCESS_GATE
 from bw_pulumi.sandbox import Sandbox
+
+
+@pytest.fixture(autouse=True)
+def _open_rate_limit_gate() -> Iterator[None]:
+    """Each test starts with no rate-limit pause from an earlier one: the gate is
+    process-wide, and a later sandbox may listen on an earlier one's port."""
+    PROCESS_GATE.clear()
+    yield
+    PROCESS_GATE.clear()
 
 
 @pytest.fixture

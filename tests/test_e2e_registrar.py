@@ -182,7 +182,10 @@ def test_a_rate_limited_up_shows_its_retry(stack: PulumiStack, sandbox: Sandbox)
     sandbox.inject(Fault("status", status=429, retry_after="1", method="PUT"))
     result = stack.run("up", "--yes", "--skip-preview")
     assert "bw-pulumi: PUT /api/accounts/" in result.stdout
-    assert "HTTP 429; retrying in 1.0 s (attempt 2 of 5)" in result.stdout
+    assert "HTTP 429, rate-limited by Bandwidth until" in result.stdout
+    assert "every request to /api/accounts/9900000/realms/*/sipcredentials/* waits 1.0 s" in (
+        result.stdout
+    )
     assert held(sandbox)["ext100"][1:] == expected_hashes(sandbox, "ext100", "pw_100")
 
 

@@ -49,7 +49,8 @@ def test_operations_are_visible_and_secret_free(
     ops.create({**props, "username": "legacy", "adopt": True})  # an adoption
 
     text = "\n".join(record.getMessage() for record in caplog.records)
-    assert "HTTP 429; retrying in 2.0 s (attempt 2 of 5)" in text
+    assert "POST /api/accounts/9900000/sipcredentials: HTTP 429, rate-limited by Bandwidth" in text
+    assert "every request to /api/accounts/9900000/sipcredentials waits 2.0 s" in text
     assert "fetching an OAuth2 token" in text
     assert "HTTP 401, fetching a new OAuth2 token once" in text
     assert "listed /api/accounts/9900000/sipcredentials?page=1&size=500" in text

@@ -60,6 +60,7 @@ from bw_pulumi.settings import (
     load_client_settings,
     load_log_level,
     load_realm_wait_seconds,
+    retry_policy,
 )
 
 #: Threads for API calls. The engine decides how many operations run at once (``--parallel``);
@@ -152,7 +153,10 @@ class BandwidthProvider(Provider):
     def _api(self) -> BandwidthClient:
         with self._lock:
             if self._client is None:
-                self._client = BandwidthClient(load_client_settings(self._lookup, self._environ))
+                self._client = BandwidthClient(
+                    load_client_settings(self._lookup, self._environ),
+                    policy=retry_policy(self._lookup, self._environ),
+                )
             return self._client
 
     async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:

@@ -12,6 +12,7 @@ The realms API and realm-scoped credentials: ``realms.py`` (its choices and modu
 
 from .faults import Fault, FaultKind
 from .models import DEFAULT_REALM, AuthKind, RequestRecord, StoredCredential
+from .rate_limits import EarlyRequest, RateLimitMode, RateLimitStats
 from .realm_models import (
     RealmRecord,
     RealmSettings,
@@ -27,8 +28,11 @@ __all__ = [
     "DEFAULT_REALM",
     "ApiError",
     "AuthKind",
+    "EarlyRequest",
     "Fault",
     "FaultKind",
+    "RateLimitMode",
+    "RateLimitStats",
     "RealmRecord",
     "RealmSettings",
     "RealmStatus",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from urllib.parse import unquote
 
-from . import control_guard, deleter, realm_control
+from . import control_guard, deleter, rate_limits, realm_control
 from .chaos import ChaosSettings
 from .faults import Fault, FaultQueue
 from .models import StoredCredential
@@ -50,6 +50,8 @@ def _dispatch(state: SandboxState, faults: FaultQueue, request: Request, route: 
         return _response_shapes(state, request)
     if route == "chaos" and method in ("GET", "PUT"):
         return _chaos(faults, request)
+    if route == "rate-limit" and method in ("GET", "PUT"):
+        return _rate_limit(state, request)
     if route == "realms" and method in ("GET", "POST"):
         return _realms(state, request)
     if route == deleter.ROUTE:
@@ -123,6 +125,19 @@ def _chaos(faults: FaultQueue, request: Request) -> Reply:
     if request.method == "PUT":
         faults.chaos.configure(ChaosSettings.from_json(_json_object(_json_body(request))))
     return json_reply(200, faults.chaos.to_json())
+
+
+def _rate_limit(state: SandboxState, request: Request) -> Reply:
+    """``GET|PUT rate-limit``: ``{"limit": 20, "window_seconds": 2}`` switches Bandwidth's
+    rate limits on (``grace_seconds`` optional), ``{"enabled": false}`` off; both answer
+    the mode and the counters (``limited``, ``early``)."""
+    if request.method == "PUT":
+        mode = rate_limits.mode_from_json(_json_object(_json_body(request)))
+        if mode is None:
+            state.rate_limits.switch_off()
+        else:
+            state.rate_limits.switch_on(mode)
+    return json_reply(200, state.rate_limits.to_json())
 
 
 def _realms(state: SandboxState, request: Request) -> Reply:

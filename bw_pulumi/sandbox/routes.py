@@ -50,10 +50,14 @@ def is_api_path(path: str) -> bool:
 
 def handle_api(state: SandboxState, faults: FaultQueue, request: Request) -> Reply:
     """Wait out the latency (a slow network and server: every request, the token
-    endpoint too), then apply the first matching queued fault around the real route."""
+    endpoint too), then apply the first matching queued fault around the real route.
+    The rate limit, when on, judges the request as it arrives (``rate_limits.py``)."""
+    limited = state.rate_limits.check(request.method, request.path)
     latency = state.latency_seconds
     if latency > 0:
         state.sleep(latency)
+    if limited is not None:
+        return limited
     if faults.chaos.unavailable(request.method, request.target):
         return fault_reply(CHAOS_UNAVAILABLE, request)
     claim = faults.claim(request.method, request.target)

@@ -15,6 +15,7 @@ from .chaos import WRITE_METHODS, ChaosSettings
 from .deleter import DeleterPlan
 from .faults import Fault, FaultQueue
 from .models import DEFAULT_REALM, RequestRecord, StoredCredential
+from .rate_limits import DEFAULT_GRACE_SECONDS, RateLimitMode, RateLimitStats
 from .realm_models import (
     RealmRecord,
     RealmSettings,
@@ -54,11 +55,13 @@ class Sandbox:
         latency_seconds: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         """``clock`` (seconds, monotonic) drives token expiry and the realms API's timing
         (activation, deletion, read lag): tests inject one instead of sleeping.
         ``latency_seconds``: see :meth:`set_latency`. ``sleep`` is how the server waits
-        out the latency and ``delay`` faults: tests inject one that records instead."""
+        out the latency and ``delay`` faults: tests inject one that records instead.
+        ``wall_clock`` (epoch seconds) times the rate-limit windows (:meth:`set_rate_limit`)."""
         self.config = SandboxConfig(
             account_id=account_id,
             realms=(realms,) if isinstance(realms, str) else tuple(realms),
@@ -68,7 +71,7 @@ class Sandbox:
             client_secret=client_secret,
             token_ttl_seconds=token_ttl_seconds,
         )
-        self.state = SandboxState(self.config, clock, sleep)
+        self.state = SandboxState(self.config, clock, sleep, wall_clock)
         self.state.set_latency(latency_seconds)
         self.faults = FaultQueue()
         self._server: SandboxHTTPServer | None = None
@@ -184,6 +187,25 @@ class Sandbox:
         at once. Requests on different connections wait concurrently. ``reset`` keeps it.
         ``ValueError`` unless 0 <= seconds <= 60."""
         self.state.set_latency(seconds)
+
+    def set_rate_limit(
+        self, limit: int, window_seconds: float, *, grace_seconds: float = DEFAULT_GRACE_SECONDS
+    ) -> None:
+        """Rate-limit every ``/api/accounts`` endpoint (method and path template) as
+        Bandwidth documents it: ``limit`` requests per window of ``window_seconds`` (ending
+        on a whole second), then 429 with an empty body and ``X-RateLimit-Reset``. Counters
+        start afresh; ``reset`` keeps the mode. See ``rate_limits.py`` for ``grace_seconds``."""
+        self.state.rate_limits.switch_on(RateLimitMode(limit, window_seconds, grace_seconds))
+
+    def clear_rate_limit(self) -> None:
+        """Switch the rate limits off (the counters stay readable)."""
+        self.state.rate_limits.switch_off()
+
+    @property
+    def rate_limit_stats(self) -> RateLimitStats:
+        """429s answered by the rate limits, and how many requests arrived at a limited
+        endpoint before its reset (beyond the grace): a well-behaved client sends none."""
+        return self.state.rate_limits.stats()
 
     def inject(self, fault: Fault) -> None:
         self.faults.push(fault)

@@ -15,6 +15,7 @@ from . import rules
 from .deleter import ConcurrentDeleter
 from .faults import MAX_DELAY_SECONDS
 from .models import DEFAULT_REALM, RequestRecord, StoredCredential, credential_key
+from .rate_limits import RateLimiter
 from .realms import RealmStore
 from .spec_shapes import ResponseShapes
 
@@ -71,6 +72,7 @@ class SandboxState:
         config: SandboxConfig,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        wall_clock: Callable[[], float] = time.time,
     ):
         self.config = config
         self._clock = clock
@@ -85,6 +87,8 @@ class SandboxState:
         self._requests: deque[RequestRecord] = deque(maxlen=REQUEST_LOG_LIMIT)
         self._writes = 0
         self._token_grants = 0
+        #: Bandwidth's rate limits, when switched on (see ``rate_limits.py``).
+        self.rate_limits = RateLimiter(wall_clock)
         #: The realms API and realm-scoped credentials (see ``realms.py``).
         self.realm_api = RealmStore(config.account_id, self._lock, clock, self._count_write)
         #: Answers in the spec's shapes (``spec_shapes.py``); ``reset()`` turns them off.
@@ -104,6 +108,7 @@ class SandboxState:
         self.deleter.stop()  # outside the lock: its thread may be waiting for it
         with self._lock:
             self._connections_accepted = 0
+            self.rate_limits.clear()
             self.realm_api.reset()
             self.shapes = ResponseShapes()
             self._accounts = {self.config.account_id: {}}
@@ -288,6 +293,7 @@ class SandboxState:
                 "writes": self._writes,
                 "token_requests": self._token_grants,
                 "latency_seconds": self._latency_seconds,
+                "rate_limit": self.rate_limits.to_json(),
                 "connections_accepted": self._connections_accepted,
                 "requests": [r.to_json() for r in self._requests],
             }

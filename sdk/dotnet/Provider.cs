@@ -166,6 +166,12 @@ namespace BwPulumi.Bandwidth
         public Input<string>? OauthUrl { get; set; }
 
         /// <summary>
+        /// How long one API call may wait, in all, for a Bandwidth rate limit to reset (seconds, default 300; 0 never waits). A reset further away fails the call at once, naming the time.
+        /// </summary>
+        [Input("rateLimitWaitSeconds", json: true)]
+        public Input<double>? RateLimitWaitSeconds { get; set; }
+
+        /// <summary>
         /// How long a realm create or delete may wait for Bandwidth (seconds, default 300).
         /// </summary>
         [Input("realmWaitSeconds", json: true)]

@@ -74,6 +74,7 @@ export class Provider extends pulumi.ProviderResource {
             resourceInputs["clientSecret"] = args?.clientSecret ? pulumi.secret(args.clientSecret) : undefined;
             resourceInputs["logLevel"] = args?.logLevel;
             resourceInputs["oauthUrl"] = args?.oauthUrl;
+            resourceInputs["rateLimitWaitSeconds"] = pulumi.output(args?.rateLimitWaitSeconds).apply(JSON.stringify);
             resourceInputs["realmWaitSeconds"] = pulumi.output(args?.realmWaitSeconds).apply(JSON.stringify);
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
@@ -119,6 +120,10 @@ export interface ProviderArgs {
      * OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
      */
     oauthUrl?: pulumi.Input<string | undefined>;
+    /**
+     * How long one API call may wait, in all, for a Bandwidth rate limit to reset (seconds, default 300; 0 never waits). A reset further away fails the call at once, naming the time.
+     */
+    rateLimitWaitSeconds?: pulumi.Input<number | undefined>;
     /**
      * How long a realm create or delete may wait for Bandwidth (seconds, default 300).
      */

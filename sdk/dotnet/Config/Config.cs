@@ -112,6 +112,16 @@ namespace BwPulumi.Bandwidth
             set => _oauthUrl.Set(value);
         }
 
+        private static readonly __Value<double?> _rateLimitWaitSeconds = new __Value<double?>(() => __config.GetDouble("rateLimitWaitSeconds"));
+        /// <summary>
+        /// How long one API call may wait, in all, for a Bandwidth rate limit to reset (seconds, default 300; 0 never waits). A reset further away fails the call at once, naming the time.
+        /// </summary>
+        public static double? RateLimitWaitSeconds
+        {
+            get => _rateLimitWaitSeconds.Get();
+            set => _rateLimitWaitSeconds.Set(value);
+        }
+
         private static readonly __Value<double?> _realmWaitSeconds = new __Value<double?>(() => __config.GetDouble("realmWaitSeconds"));
         /// <summary>
         /// How long a realm create or delete may wait for Bandwidth (seconds, default 300).

@@ -77,6 +77,8 @@ type providerArgs struct {
 	LogLevel *string `pulumi:"logLevel"`
 	// OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
 	OauthUrl *string `pulumi:"oauthUrl"`
+	// How long one API call may wait, in all, for a Bandwidth rate limit to reset (seconds, default 300; 0 never waits). A reset further away fails the call at once, naming the time.
+	RateLimitWaitSeconds *float64 `pulumi:"rateLimitWaitSeconds"`
 	// How long a realm create or delete may wait for Bandwidth (seconds, default 300).
 	RealmWaitSeconds *float64 `pulumi:"realmWaitSeconds"`
 }
@@ -99,6 +101,8 @@ type ProviderArgs struct {
 	LogLevel pulumi.StringPtrInput
 	// OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
 	OauthUrl pulumi.StringPtrInput
+	// How long one API call may wait, in all, for a Bandwidth rate limit to reset (seconds, default 300; 0 never waits). A reset further away fails the call at once, naming the time.
+	RateLimitWaitSeconds pulumi.Float64PtrInput
 	// How long a realm create or delete may wait for Bandwidth (seconds, default 300).
 	RealmWaitSeconds pulumi.Float64PtrInput
 }

@@ -96,6 +96,17 @@ Object.defineProperty(exports, "oauthUrl", {
 });
 
 /**
+ * How long one API call may wait, in all, for a Bandwidth rate limit to reset (seconds, default 300; 0 never waits). A reset further away fails the call at once, naming the time.
+ */
+export declare const rateLimitWaitSeconds: number | undefined;
+Object.defineProperty(exports, "rateLimitWaitSeconds", {
+    get() {
+        return __config.getObject<number>("rateLimitWaitSeconds");
+    },
+    enumerable: true,
+});
+
+/**
  * How long a realm create or delete may wait for Bandwidth (seconds, default 300).
  */
 export declare const realmWaitSeconds: number | undefined;

@@ -27,6 +27,7 @@ class ProviderArgs:
                  client_secret: pulumi.Input[Optional[_builtins.str]] = None,
                  log_level: pulumi.Input[Optional[_builtins.str]] = None,
                  oauth_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 rate_limit_wait_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  realm_wait_seconds: pulumi.Input[Optional[_builtins.float]] = None):
         """
         The set of arguments for constructing a Provider resource.
@@ -39,6 +40,7 @@ class ProviderArgs:
         :param pulumi.Input[_builtins.str] client_secret: OAuth2 client secret (client credentials).
         :param pulumi.Input[_builtins.str] log_level: What the provider logs (never a secret): warning (the default: retries, adoptions, realm waits), info (adds token fetches, list pages, realm creation) or debug.
         :param pulumi.Input[_builtins.str] oauth_url: OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
+        :param pulumi.Input[_builtins.float] rate_limit_wait_seconds: How long one API call may wait, in all, for a Bandwidth rate limit to reset (seconds, default 300; 0 never waits). A reset further away fails the call at once, naming the time.
         :param pulumi.Input[_builtins.float] realm_wait_seconds: How long a realm create or delete may wait for Bandwidth (seconds, default 300).
         """
         if account_id is not None:
@@ -57,6 +59,8 @@ class ProviderArgs:
             pulumi.set(__self__, "log_level", log_level)
         if oauth_url is not None:
             pulumi.set(__self__, "oauth_url", oauth_url)
+        if rate_limit_wait_seconds is not None:
+            pulumi.set(__self__, "rate_limit_wait_seconds", rate_limit_wait_seconds)
         if realm_wait_seconds is not None:
             pulumi.set(__self__, "realm_wait_seconds", realm_wait_seconds)
 
@@ -157,6 +161,18 @@ class ProviderArgs:
         pulumi.set(self, "oauth_url", value)
 
     @_builtins.property
+    @pulumi.getter(name="rateLimitWaitSeconds")
+    def rate_limit_wait_seconds(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        How long one API call may wait, in all, for a Bandwidth rate limit to reset (seconds, default 300; 0 never waits). A reset further away fails the call at once, naming the time.
+        """
+        return pulumi.get(self, "rate_limit_wait_seconds")
+
+    @rate_limit_wait_seconds.setter
+    def rate_limit_wait_seconds(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "rate_limit_wait_seconds", value)
+
+    @_builtins.property
     @pulumi.getter(name="realmWaitSeconds")
     def realm_wait_seconds(self) -> pulumi.Input[Optional[_builtins.float]]:
         """
@@ -183,6 +199,7 @@ class Provider(pulumi.ProviderResource):
                  client_secret: pulumi.Input[Optional[_builtins.str]] = None,
                  log_level: pulumi.Input[Optional[_builtins.str]] = None,
                  oauth_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 rate_limit_wait_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  realm_wait_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  __props__=None):
         """
@@ -198,6 +215,7 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.Input[_builtins.str] client_secret: OAuth2 client secret (client credentials).
         :param pulumi.Input[_builtins.str] log_level: What the provider logs (never a secret): warning (the default: retries, adoptions, realm waits), info (adds token fetches, list pages, realm creation) or debug.
         :param pulumi.Input[_builtins.str] oauth_url: OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
+        :param pulumi.Input[_builtins.float] rate_limit_wait_seconds: How long one API call may wait, in all, for a Bandwidth rate limit to reset (seconds, default 300; 0 never waits). A reset further away fails the call at once, naming the time.
         :param pulumi.Input[_builtins.float] realm_wait_seconds: How long a realm create or delete may wait for Bandwidth (seconds, default 300).
         """
         ...
@@ -232,6 +250,7 @@ class Provider(pulumi.ProviderResource):
                  client_secret: pulumi.Input[Optional[_builtins.str]] = None,
                  log_level: pulumi.Input[Optional[_builtins.str]] = None,
                  oauth_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 rate_limit_wait_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  realm_wait_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
@@ -250,6 +269,7 @@ class Provider(pulumi.ProviderResource):
             __props__.__dict__["client_secret"] = None if client_secret is None else pulumi.Output.secret(client_secret)
             __props__.__dict__["log_level"] = log_level
             __props__.__dict__["oauth_url"] = oauth_url
+            __props__.__dict__["rate_limit_wait_seconds"] = pulumi.Output.from_input(rate_limit_wait_seconds).apply(pulumi.runtime.to_json) if rate_limit_wait_seconds is not None else None
             __props__.__dict__["realm_wait_seconds"] = pulumi.Output.from_input(realm_wait_seconds).apply(pulumi.runtime.to_json) if realm_wait_seconds is not None else None
         secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["apiPassword", "clientSecret"])
         opts = pulumi.ResourceOptions.merge(opts, secret_opts)

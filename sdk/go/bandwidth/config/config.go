@@ -51,6 +51,11 @@ func GetOauthUrl(ctx *pulumi.Context) string {
 	return config.Get(ctx, "bandwidth:oauthUrl")
 }
 
+// How long one API call may wait, in all, for a Bandwidth rate limit to reset (seconds, default 300; 0 never waits). A reset further away fails the call at once, naming the time.
+func GetRateLimitWaitSeconds(ctx *pulumi.Context) float64 {
+	return config.GetFloat64(ctx, "bandwidth:rateLimitWaitSeconds")
+}
+
 // How long a realm create or delete may wait for Bandwidth (seconds, default 300).
 func GetRealmWaitSeconds(ctx *pulumi.Context) float64 {
 	return config.GetFloat64(ctx, "bandwidth:realmWaitSeconds")

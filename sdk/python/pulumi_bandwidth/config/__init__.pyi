@@ -54,6 +54,11 @@ oauthUrl: Optional[str]
 OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
 """
 
+rateLimitWaitSeconds: Optional[float]
+"""
+How long one API call may wait, in all, for a Bandwidth rate limit to reset (seconds, default 300; 0 never waits). A reset further away fails the call at once, naming the time.
+"""
+
 realmWaitSeconds: Optional[float]
 """
 How long a realm create or delete may wait for Bandwidth (seconds, default 300).

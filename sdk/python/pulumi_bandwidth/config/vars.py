@@ -77,6 +77,13 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get('oauthUrl')
 
     @_builtins.property
+    def rate_limit_wait_seconds(self) -> Optional[float]:
+        """
+        How long one API call may wait, in all, for a Bandwidth rate limit to reset (seconds, default 300; 0 never waits). A reset further away fails the call at once, naming the time.
+        """
+        return __config__.get_float('rateLimitWaitSeconds')
+
+    @_builtins.property
     def realm_wait_seconds(self) -> Optional[float]:
         """
         How long a realm create or delete may wait for Bandwidth (seconds, default 300).
