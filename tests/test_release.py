@@ -59,7 +59,8 @@ def test_the_schema_and_every_sdk_state_the_version() -> None:
     for plugin_json in sorted(SDK.glob("*/**/pulumi-plugin.json")):
         stated[str(plugin_json.relative_to(REPO))] = json.loads(plugin_json.read_text())["version"]
     python_sdk = (SDK / "python" / "pyproject.toml").read_text()
-    stated["sdk/python/pyproject.toml"] = re.findall(r'^\s*version = "([^"]+)"', python_sdk, re.M)[0]
+    python_versions = re.findall(r'^\s*version = "([^"]+)"', python_sdk, re.M)
+    stated["sdk/python/pyproject.toml"] = python_versions[0]
     csproj = (SDK / "dotnet" / "BwPulumi.Bandwidth.csproj").read_text()
     stated["sdk/dotnet/*.csproj"] = re.findall(r"<Version>([^<]+)</Version>", csproj)[0]
     go_utilities = (SDK / "go" / "bandwidth" / "internal" / "pulumiUtilities.go").read_text()

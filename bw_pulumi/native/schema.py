@@ -11,7 +11,6 @@ import sys
 from typing import Any
 
 from bw_pulumi import about
-
 from bw_pulumi.definitions import (
     PROVIDER_CONFIG,
     RESOURCES,
