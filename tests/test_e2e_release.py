@@ -21,6 +21,8 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,6 +114,42 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Release:
     for artifact in (copied.wheel, copied.sdk_wheel, copied.plugin_archive):
         assert artifact.is_file(), f"scripts/release did not write {artifact.name}"
     return copied
+
+
+def wheel_metadata(wheel: Path) -> str:
+    with zipfile.ZipFile(wheel) as archive:
+        [name] = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        return archive.read(name).decode()
+
+
+def test_the_artifacts_carry_license_urls_classifiers_and_an_index_description(
+    release: Release,
+) -> None:
+    metadata = wheel_metadata(release.wheel)
+    headers, _, description = metadata.partition("\n\n")
+    assert f"Version: {VERSION}" in headers
+    assert "License-Expression: Apache-2.0" in headers
+    assert f"Project-URL: Source, {about.project_urls()['Source']}" in headers
+    assert "Classifier: Programming Language :: Python :: 3" in headers
+    assert description.strip() == (REPO / "docs" / "package-index.md").read_text().strip()
+    license_text = (REPO / "LICENSE").read_text()
+    with zipfile.ZipFile(release.wheel) as archive:
+        [licensed] = [n for n in archive.namelist() if n.endswith("/licenses/LICENSE")]
+        assert archive.read(licensed).decode() == license_text
+    with tarfile.open(release.dist / f"bw_pulumi-{VERSION}.tar.gz") as sdist:
+        names = sdist.getnames()
+        assert f"bw_pulumi-{VERSION}/LICENSE" in names
+        assert not any("/tests/" in name for name in names)
+
+    sdk = wheel_metadata(release.sdk_wheel)
+    assert f"Requires-Dist: bw-pulumi=={VERSION}" in sdk
+    with zipfile.ZipFile(release.sdk_wheel) as archive:
+        assert any(n.endswith("/licenses/LICENSE") for n in archive.namelist())
+
+    with tarfile.open(release.plugin_archive) as plugin:
+        launcher = plugin.getmember("pulumi-resource-bandwidth")
+        assert launcher.isfile() and launcher.mode & 0o111
+        assert f"wheels/{release.wheel.name}" in plugin.getnames()
 
 
 def fresh_venv(root: Path, env: dict[str, str], *requirements: str) -> Path:

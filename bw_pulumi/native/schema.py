@@ -27,6 +27,18 @@ PYTHON_PACKAGE = "pulumi_bandwidth"
 DOTNET_NAMESPACE = "BwPulumi"
 
 
+#: The package index's description of pulumi_bandwidth (its generated README.md).
+PYTHON_README = """\
+The Pulumi SDK of the `bandwidth` package: Bandwidth SIP credentials and realms as Pulumi
+resources (`pulumi_bandwidth.SipCredential`, `pulumi_bandwidth.SipRealm`).
+
+It depends on the `bw-pulumi` release of the same version, which carries the provider
+plugin `pulumi-resource-bandwidth`: a Python program whose activated virtual environment
+holds both needs nothing else. Otherwise install the plugin from the release's archive with
+`pulumi plugin install resource bandwidth v<version> --file <archive>`.
+"""
+
+
 def plugin_version() -> str:
     return about.version()
 
@@ -61,6 +73,7 @@ def generate(version: str | None = None) -> dict[str, Any]:
                 "packageName": PYTHON_PACKAGE,
                 "respectSchemaVersion": True,
                 "pyproject": {"enabled": True},
+                "readme": PYTHON_README,
                 # Installing the SDK brings the plugin it needs (pulumi-resource-bandwidth).
                 "requires": {
                     about.DISTRIBUTION: f"=={version or plugin_version()}",
