@@ -146,6 +146,13 @@ def test_the_artifacts_carry_license_urls_classifiers_and_an_index_description(
     with zipfile.ZipFile(release.sdk_wheel) as archive:
         assert any(n.endswith("/licenses/LICENSE") for n in archive.namelist())
 
+    # The npm package, when scripts/pack-nodejs-sdk is there to build it, states it too.
+    for npm_package in release.dist.glob("*.tgz"):
+        with tarfile.open(npm_package) as package:
+            manifest = package.extractfile("package/package.json")
+            assert manifest is not None
+            assert json.loads(manifest.read())["version"] == VERSION
+
     with tarfile.open(release.plugin_archive) as plugin:
         launcher = plugin.getmember("pulumi-resource-bandwidth")
         assert launcher.isfile() and launcher.mode & 0o111
