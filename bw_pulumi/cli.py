@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from bw_pulumi import call_command, verify_command
+from bw_pulumi import about, call_command, verify_command
 from bw_pulumi.domain import InvalidInputError, compute_hashes
 from bw_pulumi.secret_input import read_secret
 
@@ -34,6 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bw-pulumi", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"bw-pulumi {about.version()}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     hash_cmd = commands.add_parser(

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import sys
-from importlib.metadata import version as installed_version
 from typing import Any
 
+from bw_pulumi import about
 from bw_pulumi.definitions import (
     PROVIDER_CONFIG,
     RESOURCES,
@@ -21,14 +21,26 @@ from bw_pulumi.definitions import (
 from bw_pulumi.native.names import to_camel
 
 PACKAGE = "bandwidth"
-GO_IMPORT_BASE_PATH = "github.com/bw-pulumi/bw-pulumi/sdk/go/bandwidth"
+GO_IMPORT_BASE_PATH = f"{about.go_module()}/go/bandwidth"
 NODE_PACKAGE = "@bw-pulumi/bandwidth"
 PYTHON_PACKAGE = "pulumi_bandwidth"
 DOTNET_NAMESPACE = "BwPulumi"
 
 
+#: The package index's description of pulumi_bandwidth (its generated README.md).
+PYTHON_README = """\
+The Pulumi SDK of the `bandwidth` package: Bandwidth SIP credentials and realms as Pulumi
+resources (`pulumi_bandwidth.SipCredential`, `pulumi_bandwidth.SipRealm`).
+
+It depends on the `bw-pulumi` release of the same version, which carries the provider
+plugin `pulumi-resource-bandwidth`: a Python program whose activated virtual environment
+holds both needs nothing else. Otherwise install the plugin from the release's archive with
+`pulumi plugin install resource bandwidth v<version> --file <archive>`.
+"""
+
+
 def plugin_version() -> str:
-    return installed_version("bw-pulumi")
+    return about.version()
 
 
 def type_token(definition: ResourceDefinition) -> str:
@@ -44,6 +56,8 @@ def generate(version: str | None = None) -> dict[str, Any]:
         "description": "Bandwidth SIP credentials and realms as Pulumi resources.",
         "keywords": ["pulumi", "bandwidth", "sip", "category/network"],
         "license": "Apache-2.0",
+        "repository": about.project_urls()["Source"],
+        "pluginDownloadURL": about.plugin_download_url(),
         "config": {"variables": config},
         "provider": {
             "description": (
@@ -59,6 +73,11 @@ def generate(version: str | None = None) -> dict[str, Any]:
                 "packageName": PYTHON_PACKAGE,
                 "respectSchemaVersion": True,
                 "pyproject": {"enabled": True},
+                "readme": PYTHON_README,
+                # Installing the SDK brings the plugin it needs (pulumi-resource-bandwidth).
+                "requires": {
+                    about.DISTRIBUTION: f"=={version or plugin_version()}",
+                },
             },
             "nodejs": {"packageName": NODE_PACKAGE, "respectSchemaVersion": True},
             "go": {

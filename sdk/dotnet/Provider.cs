@@ -82,6 +82,7 @@ namespace BwPulumi.Bandwidth
             var defaultOptions = new CustomResourceOptions
             {
                 Version = Utilities.Version,
+                PluginDownloadURL = "github://api.github.com/bw-pulumi/bw-pulumi",
                 AdditionalSecretOutputs =
                 {
                     "apiPassword",

@@ -105,6 +105,7 @@ namespace BwPulumi.Bandwidth
             var defaultOptions = new CustomResourceOptions
             {
                 Version = Utilities.Version,
+                PluginDownloadURL = "github://api.github.com/bw-pulumi/bw-pulumi",
                 AdditionalSecretOutputs =
                 {
                     "hash1",

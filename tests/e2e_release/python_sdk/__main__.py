@@ -1,0 +1,24 @@
+"""A platform team's program on the generated SDK (pulumi_bandwidth), installed from dist/:
+a Registrar realm with one phone, and a Network Bridge credential on the account realm."""
+
+import pulumi
+import pulumi_bandwidth as bandwidth
+
+config = pulumi.Config()
+office = bandwidth.SipRealm("office", name="office", description="HQ phones")
+phone = bandwidth.SipCredential(
+    "ext100",
+    username="ext100",
+    password=config.require_secret("phonePassword"),
+    realm=office.fqdn,
+    realm_id=office.realm_id,
+)
+bridge = bandwidth.SipCredential(
+    "bridge",
+    username="twilio-bridge",
+    password=config.require_secret("bridgePassword"),
+    realm=config.require("accountRealm"),
+)
+pulumi.export("realmFqdn", office.fqdn)
+pulumi.export("phoneUsername", phone.composite_username)
+pulumi.export("bridgeUsername", bridge.composite_username)
