@@ -33,6 +33,15 @@ ENGINE_KEYS = frozenset({"bandwidth:version"})
 _SUGGESTIONS = sorted(item.setting.config_key for item in PROVIDER_CONFIG)
 
 
+def _name(key: str) -> str:
+    """What follows the namespace, lowercased: compared whole, ``bandwidth:`` would make
+    any key look close to every setting."""
+    return key.partition(":")[2].lower()
+
+
+_BY_NAME = {_name(key): key for key in _SUGGESTIONS}
+
+
 def check_settings(config: ConfigLookup, environ: Mapping[str, str] | None = None) -> None:
     """Raise :class:`ConfigurationError` for the first missing or malformed setting."""
     load_api_urls(config, environ)
@@ -51,8 +60,12 @@ def _is_unknown(key: str) -> bool:
 
 
 def _unknown(key: str) -> str:
-    close = difflib.get_close_matches(key, _SUGGESTIONS, n=1, cutoff=0.6)
-    hint = f"did you mean `{close[0]}`?" if close else f"the settings: {', '.join(_SUGGESTIONS)}"
+    close = difflib.get_close_matches(_name(key), _BY_NAME, n=1, cutoff=0.6)
+    hint = (
+        f"did you mean `{_BY_NAME[close[0]]}`?"
+        if close
+        else f"the settings: {', '.join(_SUGGESTIONS)}"
+    )
     return f"unknown setting `{key}`, ignored: {hint} (remove it: `pulumi config rm {key}`)"
 
 

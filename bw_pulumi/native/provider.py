@@ -135,6 +135,9 @@ class BandwidthProvider(Provider):
         wait_seconds = Waiting(seconds=lambda: load_realm_wait_seconds(self._lookup, environ))
         self._waiting = waiting or wait_seconds
         self._kinds = self._new_kinds()
+        #: Where a warning goes (message, URN): the server points it at the engine's Log,
+        #: because the engine shows a plugin's stderr only with ``--logtostderr``.
+        self.warn: Callable[[str, str], None] = _log_warning
 
     def _new_kinds(self) -> dict[str, Kind]:
         """Fresh operations: their caches (list pages, realm FQDNs) belong to one account
@@ -180,7 +183,7 @@ class BandwidthProvider(Provider):
         config = {CONFIG_PREFIX + key: plain_value(v) for key, v in request.new_inputs.items()}
         configure_logging(load_log_level(config.get, self._environ))
         for message in unknown_key_warnings(config):
-            logging.getLogger(LOGGER_NAME).warning("%s", message)
+            self.warn(message, request.urn)
         if UNKNOWN in config.values():
             return []  # an explicit provider's setting computed by another resource
         try:
@@ -291,6 +294,10 @@ class BandwidthProvider(Provider):
     async def _run(self, call: Callable[..., T], *args: Any) -> T:
         """A blocking operation on the pool, so the event loop serves other calls meanwhile."""
         return await asyncio.get_running_loop().run_in_executor(self._executor, call, *args)
+
+
+def _log_warning(message: str, _urn: str) -> None:
+    logging.getLogger(LOGGER_NAME).warning("%s", message)
 
 
 def _unreadable_at_import(kind: Kind, olds: Props, news: Props, name: str) -> bool:
