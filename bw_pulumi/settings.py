@@ -44,20 +44,9 @@ def load_realm_wait_seconds(
     config: ConfigLookup, environ: Mapping[str, str] | None = None
 ) -> float:
     """How long a realm create or delete may wait for Bandwidth to finish it."""
-    env = os.environ if environ is None else environ
-    raw = config(REALM_WAIT_SECONDS.config_key) or env.get(REALM_WAIT_SECONDS.env_var)
-    if raw is None or raw == "":
-        return DEFAULT_REALM_WAIT_SECONDS
-    try:
-        seconds = float(str(raw))
-    except ValueError:
-        seconds = -1.0
-    if not 0 < seconds <= 86_400:
-        raise ConfigurationError(
-            f"{REALM_WAIT_SECONDS.config_key} must be a positive number of seconds, at most"
-            f" 86400 (got {raw!r})"
-        )
-    return seconds
+    return _load_seconds(
+        REALM_WAIT_SECONDS, DEFAULT_REALM_WAIT_SECONDS, config, environ, zero_allowed=False
+    )
 
 
 RATE_LIMIT_WAIT_SECONDS = Setting("bandwidth:rateLimitWaitSeconds", "BW_RATE_LIMIT_WAIT_SECONDS")
@@ -69,20 +58,35 @@ def load_rate_limit_wait_seconds(
 ) -> float:
     """How long one API call may wait, in all, for Bandwidth's rate limits to reset; 0 fails
     at once on any limit (see :mod:`bw_pulumi.rate_limit`)."""
+    return _load_seconds(
+        RATE_LIMIT_WAIT_SECONDS, DEFAULT_RATE_LIMIT_WAIT_SECONDS, config, environ, zero_allowed=True
+    )
+
+
+def _load_seconds(
+    setting: Setting,
+    default: float,
+    config: ConfigLookup,
+    environ: Mapping[str, str] | None,
+    *,
+    zero_allowed: bool,
+) -> float:
+    """A number of seconds, at most a day, from stack config, else the environment."""
     env = os.environ if environ is None else environ
-    key = RATE_LIMIT_WAIT_SECONDS
-    raw = config(key.config_key)
-    raw = env.get(key.env_var) if raw is None or raw == "" else raw
+    raw = config(setting.config_key)
+    raw = env.get(setting.env_var) if raw is None or raw == "" else raw
     if raw is None or raw == "":
-        return DEFAULT_RATE_LIMIT_WAIT_SECONDS
+        return default
     try:
         seconds = float(str(raw))
     except ValueError:
         seconds = -1.0
-    if not 0 <= seconds <= 86_400:
+    lowest_ok = seconds >= 0 if zero_allowed else seconds > 0
+    if not (lowest_ok and seconds <= 86_400):
+        bounds = "from 0 to 86400" if zero_allowed else "above 0, at most 86400"
         raise ConfigurationError(
-            f"{key.config_key} must be a number of seconds from 0 to 86400 (got {raw!r});"
-            f" set it with `pulumi config set {key.config_key} <seconds>`"
+            f"{setting.config_key} must be a number of seconds {bounds} (got {raw!r});"
+            f" set it with `pulumi config set {setting.config_key} <seconds>`"
         )
     return seconds
 

@@ -11,6 +11,7 @@ import grpc
 import pytest
 from native_process import NativeProcess, Secret
 from provider_process import ProviderProcess
+from test_protocol import oauth_config
 
 from bw_pulumi.api_urls import url_problem
 from bw_pulumi.errors import ConfigurationError
@@ -112,16 +113,6 @@ def dynamic() -> Iterator[ProviderProcess]:
 def native() -> Iterator[NativeProcess]:
     with NativeProcess(env=NO_URL_ENV) as process:
         yield process
-
-
-def oauth_config(sandbox: Sandbox) -> dict[str, str]:
-    return {
-        "bandwidth:accountId": sandbox.account_id,
-        "bandwidth:clientId": sandbox.config.client_id,
-        "bandwidth:clientSecret": sandbox.config.client_secret,
-        "bandwidth:apiUrl": sandbox.base_url,
-        "bandwidth:oauthUrl": sandbox.token_url,
-    }
 
 
 def sip_inputs(username: str) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from native_process import NativeProcess, Secret, plain
 from provider_process import PROVIDER_KEY, ProviderProcess
 from pulumi.runtime import proto
 from sandbox_http import H1, H1B, XML, creds_url, realms_url
+from test_protocol import oauth_config
 
 from bw_pulumi import compute_hashes, wire
 from bw_pulumi.client import BandwidthClient
@@ -241,16 +242,6 @@ def plugin() -> Iterator[ProviderProcess]:
         yield p
 
 
-def _config(sandbox: Sandbox) -> dict[str, str]:
-    return {
-        "bandwidth:accountId": sandbox.account_id,
-        "bandwidth:clientId": sandbox.config.client_id,
-        "bandwidth:clientSecret": sandbox.config.client_secret,
-        "bandwidth:apiUrl": sandbox.base_url,
-        "bandwidth:oauthUrl": sandbox.token_url,
-    }
-
-
 def _without_provider(props: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in props.items() if key != PROVIDER_KEY}
 
@@ -259,7 +250,7 @@ def _without_provider(props: dict[str, Any]) -> dict[str, Any]:
 def test_refresh_then_preview_shows_no_change_when_usernames_come_back_aggregated(
     plugin: ProviderProcess, sandbox: Sandbox
 ) -> None:
-    plugin.configure(_config(sandbox))
+    plugin.configure(oauth_config(sandbox))
     news = {"username": "carol", "password": PASSWORD, "realm": DEFAULT_REALM}
     news["domain"] = "corp.example.com"
     id_, state = plugin.create("carol", news)
