@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from bw_pulumi import about, call_command, verify_command
+from bw_pulumi import about, call_command, sandbox_command, verify_command
 from bw_pulumi.domain import InvalidInputError, compute_hashes
 from bw_pulumi.secret_input import read_secret
 
@@ -29,7 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return verify_command.run(args, sys.stdin, sys.stdout, sys.stderr)
     if args.command == "call":
         return call_command.run(args, sys.stdin, sys.stdout, sys.stderr)
-    return _sandbox(args)
+    return sandbox_command.run(args, sys.stdout, sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,11 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     hash_cmd.add_argument("--domain", help="optional domain: the composite becomes user@domain")
     hash_cmd.add_argument("--format", choices=("json", "text"), default="json")
 
-    sandbox_cmd = commands.add_parser(
-        "sandbox", help="run a local Bandwidth-compatible API for tests and demos"
-    )
-    sandbox_cmd.add_argument("--host", default="127.0.0.1")
-    sandbox_cmd.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    sandbox_command.add_parser(commands)
     verify_command.add_parser(commands)
     call_command.add_parser(commands)
     return parser
@@ -78,30 +74,6 @@ def _hash(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextI
             "hash1b": hashes.hash1b,
         }
         print(json.dumps(payload), file=stdout)
-    return 0
-
-
-def _sandbox(args: argparse.Namespace) -> int:
-    from bw_pulumi.sandbox import Sandbox
-    from bw_pulumi.sandbox.server import serve
-
-    sandbox = Sandbox()
-
-    def announce(base_url: str) -> None:
-        print(f"Bandwidth sandbox listening on {base_url}", flush=True)
-        print(f"  account id:     {sandbox.account_id}", flush=True)
-        print(
-            f"  OAuth2 client:  {sandbox.config.client_id} / {sandbox.config.client_secret}",
-            flush=True,
-        )
-        print(f"  token URL:      {base_url}/v1/oauth2/token", flush=True)
-        print(
-            f"  Basic auth:     {sandbox.config.basic_username} / {sandbox.config.basic_password}",
-            flush=True,
-        )
-        print("  (sandbox-only credentials; Ctrl-C stops it)", flush=True)
-
-    serve(args.host, args.port, sandbox=sandbox, ready=announce)
     return 0
 
 

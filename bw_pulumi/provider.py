@@ -11,6 +11,7 @@ nothing (no credentials, sessions or config end up in state), reads its settings
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
@@ -27,19 +28,20 @@ from pulumi.dynamic import (
 
 from bw_pulumi.client import BandwidthClient
 from bw_pulumi.credential_ops import CredentialOperations, DesiredCredential
+from bw_pulumi.domain import composite_username
 from bw_pulumi.errors import ConfigurationError
 from bw_pulumi.hook_errors import ProviderOperationError, realm_name, short_errors
-from bw_pulumi.lifecycle import Checked, Found, Plan
-from bw_pulumi.logs import configure_logging
+from bw_pulumi.lifecycle import UNKNOWN, Checked, Found, Plan
+from bw_pulumi.logs import LOGGER_NAME, configure_logging
 from bw_pulumi.realm_ops import RealmOperations, Waiting
 from bw_pulumi.settings import (
     ConfigLookup,
-    load_api_urls,
     load_client_settings,
     load_log_level,
     load_realm_wait_seconds,
     retry_policy,
 )
+from bw_pulumi.settings_check import check_settings, unknown_key_warnings
 
 __all__ = ["DesiredCredential", "SipCredentialProvider", "SipRealmProvider"]
 
@@ -62,12 +64,16 @@ class _ConfiguredProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         """Pulumi's dynamic provider server calls this on the first hook of each provider
-        (not from its own Configure), outside the hooks' short errors: so a bad API URL is
-        raised here as the same one-line :class:`ProviderOperationError`, before any request."""
+        (not from its own Configure), outside the hooks' short errors: at preview, that is
+        the first Check. So the settings are checked here (:mod:`bw_pulumi.settings_check`):
+        a missing or bad one fails the preview as the same one-line
+        :class:`ProviderOperationError` the first request would, and an unknown
+        ``bandwidth:*`` key of the stack config (the server passes it all) is a warning."""
         self._config = req.config.get
         configure_logging(load_log_level(self._config))
+        _warn_once(unknown_key_warnings(_config_keys(req)))
         try:
-            load_api_urls(self._config)
+            check_settings(self._config)
         except ConfigurationError as error:
             message = f"configure the Bandwidth provider failed: {error}"
             raise ProviderOperationError(message, error) from None
@@ -91,7 +97,10 @@ class SipCredentialProvider(_ConfiguredProvider):
 
     @short_errors("SIP credential")
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        return _check_result(self._ops.check(_olds, news))
+        checked = self._ops.check(_olds, news)
+        if checked.failures:
+            return _check_result(checked)
+        return _check_result(Checked(_with_composite(checked.inputs), []))
 
     @short_errors("SIP credential")
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
@@ -155,6 +164,23 @@ def _check_result(checked: Checked) -> CheckResult:
     return CheckResult(checked.inputs, failures)
 
 
+def _with_composite(inputs: dict[str, Any]) -> dict[str, Any]:
+    """The inputs plus ``composite_username``, which they alone decide.
+
+    A dynamic provider cannot answer a preview (its server never says it supports one),
+    so the engine previews an update's outputs as the checked inputs, and every output
+    missing from them as unknown: a password change would show an export of the
+    composite username as ``[unknown]``, as if the username changed. Carried among the
+    inputs, it stays known wherever username and domain are. (Outputs the API decides,
+    such as ``credential_id``, cannot be carried so.)"""
+    username, domain = inputs.get("username"), inputs.get("domain")
+    if not isinstance(username, str) or username == UNKNOWN or domain == UNKNOWN:
+        return inputs
+    if domain is not None and not isinstance(domain, str):
+        return inputs
+    return {**inputs, "composite_username": composite_username(username, domain)}
+
+
 def _diff_result(plan: Plan) -> DiffResult:
     return DiffResult(
         changes=plan.changes,
@@ -169,3 +195,22 @@ def _read_result(found: Found) -> ReadResult:
 
 def _no_config(_key: str) -> object:
     return None
+
+
+#: What this process has warned about: each provider class configures once per process,
+#: and a stack of credentials and realms has two.
+_WARNED: set[str] = set()
+
+
+def _warn_once(messages: list[str]) -> None:
+    for message in messages:
+        if message not in _WARNED:
+            _WARNED.add(message)
+            logging.getLogger(LOGGER_NAME).warning("%s", message)
+
+
+def _config_keys(req: ConfigureRequest) -> list[str]:
+    """The stack config's keys. ``pulumi.dynamic.Config`` offers lookups only; its
+    ``_props`` is the dict the server built from the engine's Configure call."""
+    props = getattr(req.config, "_props", None)
+    return [str(key) for key in props] if isinstance(props, dict) else []

@@ -51,7 +51,8 @@ def test_check_accepts_good_inputs_and_drops_unknown_keys(
 ) -> None:
     result = provider.check({}, {**inputs(domain="x.com"), "surprise": 1, "__provider": "p"})
     assert result.failures == []
-    assert result.inputs == inputs(domain="x.com")
+    # composite_username rides along, so a preview shows it known (see provider.py).
+    assert result.inputs == {**inputs(domain="x.com"), "composite_username": "alice@x.com"}
     assert sandbox.requests == []
 
 
@@ -327,20 +328,26 @@ def test_environment_fallback(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch)
     assert len(sandbox.credentials()) == 1
 
 
-def test_missing_settings_fail_the_first_api_call_naming_the_keys(
+def test_missing_settings_fail_the_first_hook_naming_the_keys(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Configure runs on the first hook, which at `pulumi preview` is Check: no request."""
     for name in ("BW_ACCOUNT_ID", "BW_CLIENT_ID", "BW_CLIENT_SECRET", "BW_USERNAME", "BW_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
     provider = SipCredentialProvider()
-    provider.configure(ConfigureRequest(Config({}, "bw-pulumi")))
-    assert provider.check({}, inputs()).failures == []
     with pytest.raises(ProviderOperationError, match="bandwidth:accountId") as caught:
-        provider.create(inputs())
+        provider.configure(ConfigureRequest(Config({}, "bw-pulumi")))
     assert isinstance(caught.value.cause, ConfigurationError)
-    provider.configure(ConfigureRequest(Config({"bandwidth:accountId": "1"}, "bw-pulumi")))
     with pytest.raises(ProviderOperationError, match="bandwidth:clientSecret"):
-        provider.create(inputs())
+        provider.configure(ConfigureRequest(Config({"bandwidth:accountId": "1"}, "bw-pulumi")))
+
+
+def test_an_unknown_key_is_a_warning_naming_the_closest(
+    sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("WARNING", logger="bw_pulumi"):
+        configured(sandbox, **{"bandwidth:realmWaitSecnds": "9"})
+    assert "did you mean `bandwidth:realmWaitSeconds`?" in caplog.text
 
 
 def test_pickled_provider_carries_no_settings(
@@ -441,4 +448,4 @@ def test_stack_config_auth_wins_over_environment_auth(
 def test_empty_optional_inputs_mean_absent(provider: SipCredentialProvider) -> None:
     result = provider.check({}, inputs(domain="", http_voice_v2_app_id=""))
     assert result.failures == []
-    assert result.inputs == inputs()
+    assert result.inputs == {**inputs(), "composite_username": "alice"}

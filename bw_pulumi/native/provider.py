@@ -9,6 +9,7 @@ enough that the engine's ``--parallel`` is the only limit.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -41,6 +42,7 @@ from pulumi.provider.experimental.provider import (
 from bw_pulumi.client import BandwidthClient
 from bw_pulumi.credential_ops import CredentialOperations
 from bw_pulumi.definitions import PROVIDER_CONFIG, SIP_CREDENTIAL, SIP_REALM, ResourceDefinition
+from bw_pulumi.errors import ConfigurationError
 from bw_pulumi.hook_errors import (
     EXPECTED_FAILURES,
     NameOf,
@@ -50,7 +52,7 @@ from bw_pulumi.hook_errors import (
     realm_name,
 )
 from bw_pulumi.lifecycle import UNKNOWN, Checked, Created, Found, Plan, Props
-from bw_pulumi.logs import configure_logging
+from bw_pulumi.logs import LOGGER_NAME, configure_logging
 from bw_pulumi.native import schema
 from bw_pulumi.native.names import camel_text, to_camel
 from bw_pulumi.native.values import plain_value, secret_keys, to_plain, to_wire
@@ -62,6 +64,7 @@ from bw_pulumi.settings import (
     load_realm_wait_seconds,
     retry_policy,
 )
+from bw_pulumi.settings_check import check_settings, unknown_key_warnings
 
 #: Threads for API calls. The engine decides how many operations run at once (``--parallel``);
 #: idle threads cost nothing, and they are started only when needed.
@@ -132,6 +135,9 @@ class BandwidthProvider(Provider):
         wait_seconds = Waiting(seconds=lambda: load_realm_wait_seconds(self._lookup, environ))
         self._waiting = waiting or wait_seconds
         self._kinds = self._new_kinds()
+        #: Where a warning goes (message, URN): the server points it at the engine's Log,
+        #: because the engine shows a plugin's stderr only with ``--logtostderr``.
+        self.warn: Callable[[str, str], None] = _log_warning
 
     def _new_kinds(self) -> dict[str, Kind]:
         """Fresh operations: their caches (list pages, realm FQDNs) belong to one account
@@ -163,13 +169,28 @@ class BandwidthProvider(Provider):
         return GetSchemaResponse(schema.render(self._version))
 
     async def check_config(self, request: CheckRequest) -> CheckResponse:
-        """Keep the provider's secrets secret in its state, whoever declared them."""
+        """Keep the provider's secrets secret in its state, whoever declared them; check
+        the settings as ``pulumi preview`` runs, before any request
+        (:mod:`bw_pulumi.settings_check`): a missing or bad one fails, an unknown key warns."""
         secrets = {item.name for item in PROVIDER_CONFIG if item.secret}
         inputs = {
             key: value.with_secret(value.is_secret or key in secrets)
             for key, value in request.new_inputs.items()
         }
-        return CheckResponse(inputs=inputs)
+        return CheckResponse(inputs=inputs, failures=self._settings_failures(request))
+
+    def _settings_failures(self, request: CheckRequest) -> list[CheckFailure]:
+        config = {CONFIG_PREFIX + key: plain_value(v) for key, v in request.new_inputs.items()}
+        configure_logging(load_log_level(config.get, self._environ))
+        for message in unknown_key_warnings(config):
+            self.warn(message, request.urn)
+        if UNKNOWN in config.values():
+            return []  # an explicit provider's setting computed by another resource
+        try:
+            check_settings(config.get, self._environ)
+        except ConfigurationError as error:
+            return [CheckFailure("", str(error))]
+        return []
 
     async def diff_config(self, request: DiffRequest) -> DiffResponse:
         """A changed setting updates the provider in place; it never replaces resources."""
@@ -273,6 +294,10 @@ class BandwidthProvider(Provider):
     async def _run(self, call: Callable[..., T], *args: Any) -> T:
         """A blocking operation on the pool, so the event loop serves other calls meanwhile."""
         return await asyncio.get_running_loop().run_in_executor(self._executor, call, *args)
+
+
+def _log_warning(message: str, _urn: str) -> None:
+    logging.getLogger(LOGGER_NAME).warning("%s", message)
 
 
 def _unreadable_at_import(kind: Kind, olds: Props, news: Props, name: str) -> bool:

@@ -23,7 +23,7 @@ from pulumi.provider.experimental.provider import DiffRequest
 from pulumi.provider.experimental.server import ProviderServicer
 from pulumi.runtime import proto
 from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
-from pulumi.runtime.proto import provider_pb2_grpc
+from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2_grpc
 
 from bw_pulumi.definitions import RESOURCES
 from bw_pulumi.hook_errors import EXPECTED_FAILURES, ProviderOperationError
@@ -119,12 +119,34 @@ async def serve(args: list[str], version: str, provider: BandwidthProvider) -> N
     known, _ = parser.parse_known_args(args)
     server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)
     servicer = BandwidthServicer(args, version, provider, known.engine)
+    provider.warn = engine_warning(known.engine)
     provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
     port = server.add_insecure_port("127.0.0.1:0")
     await server.start()
     sys.stdout.write(f"{port}\n")
     sys.stdout.flush()
     await server.wait_for_termination()
+
+
+#: How long a warning may take to reach the engine before it goes to stderr instead.
+LOG_TIMEOUT_SECONDS = 5.0
+
+
+def engine_warning(address: str) -> Callable[[str, str], None]:
+    """A warning shown by the CLI for the resource ``urn``, through the engine's Log call
+    (what ``pulumi.log.warn`` does in a program); on stderr if the engine cannot be told."""
+    stub = engine_pb2_grpc.EngineStub(grpc.insecure_channel(address, _GRPC_CHANNEL_OPTIONS))
+
+    def warn(message: str, urn: str) -> None:
+        try:
+            stub.Log(
+                engine_pb2.LogRequest(severity=engine_pb2.WARNING, message=message, urn=urn),
+                timeout=LOG_TIMEOUT_SECONDS,
+            )
+        except grpc.RpcError:
+            print(f"bw-pulumi: {message}", file=sys.stderr, flush=True)
+
+    return warn
 
 
 def main() -> None:
