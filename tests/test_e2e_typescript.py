@@ -21,7 +21,7 @@ import pytest
 from pulumi_stack import PulumiStack, configure_provider, run_bounded
 
 from bw_pulumi import compute_hashes
-from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox
+from bw_pulumi.sandbox import DEFAULT_REALM, RealmRecord, Sandbox
 
 pytestmark = pytest.mark.e2e
 
@@ -97,7 +97,7 @@ def stack(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> PulumiS
     return stack
 
 
-def the_realm(sandbox: Sandbox) -> object:
+def the_realm(sandbox: Sandbox) -> RealmRecord:
     [realm] = [realm for realm in sandbox.api_realms() if realm.name == REALM_NAME]
     return realm
 
@@ -128,8 +128,8 @@ def test_the_program_compiles_with_tsc(stack: PulumiStack) -> None:
 def test_up_creates_the_realm_and_credentials(stack: PulumiStack, sandbox: Sandbox) -> None:
     result = stack.run("up", "--yes")
     realm = the_realm(sandbox)
-    fqdn = realm.fqdn  # type: ignore[attr-defined]
-    phones = sandbox.realm_credentials(realm.id)  # type: ignore[attr-defined]
+    fqdn = realm.fqdn
+    phones = sandbox.realm_credentials(realm.id)
     expected_phone = compute_hashes("ext100", PASSWORDS["phone"], fqdn)
     assert [(c.user_name, c.hash1, c.hash1b) for c in phones] == [
         ("ext100", expected_phone.hash1, expected_phone.hash1b)
