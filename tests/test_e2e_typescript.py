@@ -6,8 +6,14 @@ tarball that scripts/pack-nodejs-sdk writes, plus @pulumi/pulumi, typescript and
 the package's own; then the real Pulumi CLI deploys it (`runtime: nodejs`, TypeScript
 through @pulumi/pulumi's own runner) via our Node.js language host
 (scripts/install-nodejs-host) against the sandbox: `up`, a quiet `preview`, a password
-rotation and `destroy`. The plugin is the package provider's `pulumi-resource-bandwidth`,
-found on PATH (a directory holding only it), as an installed bw-pulumi puts it there."""
+rotation and `destroy`.
+
+The plugin: with ``BW_PULUMI_DIST=DIR`` (a dist/ that scripts/release built), the npm
+tarball and the plugin archive come from DIR, and `pulumi plugin install resource bandwidth
+vX --file` puts the plugin in the stack's Pulumi home, as the README tells TypeScript users.
+Without it, scripts/pack-nodejs-sdk packs the tarball and the plugin is the package
+provider's `pulumi-resource-bandwidth`, found on PATH (a directory holding only it), as an
+installed bw-pulumi puts it there."""
 
 from __future__ import annotations
 
@@ -37,6 +43,10 @@ CREDENTIAL_TYPE = "bandwidth:index:SipCredential"
 #: What a new TypeScript user adds next to the package, each from npm.
 NPM_PACKAGES = ["@pulumi/pulumi@^3"]
 NPM_DEV_PACKAGES = ["typescript@^5", "@types/node@^20"]
+#: The generated package, and `npm pack`'s name for it.
+PACKAGE = json.loads((REPO / "sdk" / "nodejs" / "package.json").read_text())
+VERSION = PACKAGE["version"]
+TARBALL = f"{PACKAGE['name'].lstrip('@').replace('/', '-')}-{VERSION}.tgz"
 
 
 def checked(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -67,15 +77,34 @@ def stack(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> PulumiS
         pytest.fail("npm is not installed: install Node.js 18 or newer (https://nodejs.org)")
     outside = tmp_path_factory.mktemp("typescript-user")
     dist = outside / "dist"
-    tarball = Path(checked([str(REPO / "scripts" / "pack-nodejs-sdk"), str(dist)], REPO).strip())
-    # Only the plugin from the install, not the rest of the venv, on PATH.
-    plugin_bin = outside / "plugin-bin"
-    plugin_bin.mkdir()
-    (plugin_bin / "pulumi-resource-bandwidth").symlink_to(
-        REPO / ".venv" / "bin" / "pulumi-resource-bandwidth"
-    )
+    released = os.environ.get("BW_PULUMI_DIST")
+    if released:
+        shutil.copytree(released, dist)
+        tarball = dist / TARBALL
+    else:
+        packed = checked([str(REPO / "scripts" / "pack-nodejs-sdk"), str(dist)], REPO)
+        tarball = Path(packed.strip().splitlines()[-1])
+    assert tarball == dist / TARBALL
 
     stack = PulumiStack(outside, PROGRAM, "bw-e2e-typescript", runtime="nodejs")
+    path = [tool_dir("install-nodejs-host")]
+    if released:
+        archive = dist / f"pulumi-resource-bandwidth-v{VERSION}-linux-amd64.tar.gz"
+        stack.run(
+            "plugin", "install", "resource", "bandwidth", f"v{VERSION}", "--file", str(archive)
+        )
+    else:
+        # Only the plugin from the install, not the rest of the venv, on PATH.
+        plugin_bin = outside / "plugin-bin"
+        plugin_bin.mkdir()
+        (plugin_bin / "pulumi-resource-bandwidth").symlink_to(
+            REPO / ".venv" / "bin" / "pulumi-resource-bandwidth"
+        )
+        path.append(str(plugin_bin))
+    # A user's shell: the CLI, node and the system's tools; nothing of the checkout's .venv.
+    for tool in (stack.cli, npm):
+        path.append(str(Path(tool).parent))
+    stack.env["PATH"] = os.pathsep.join([*path, "/usr/local/bin", "/usr/bin", "/bin"])
     project = stack.project_dir
     (project / "package.json").write_text(
         json.dumps({"name": "bw-e2e-typescript", "main": "index.ts", "private": True})
@@ -84,9 +113,6 @@ def stack(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> PulumiS
     checked([npm, "install", *quiet, str(tarball), *NPM_PACKAGES], project)
     checked([npm, "install", *quiet, "--save-dev", *NPM_DEV_PACKAGES], project)
 
-    stack.env["PATH"] = os.pathsep.join(
-        [tool_dir("install-nodejs-host"), str(plugin_bin), stack.env["PATH"]]
-    )
     stack.run("stack", "init", "typescript")
     configure_provider(stack, sandbox)
     stack.set_config("realmName", REALM_NAME)
