@@ -1,5 +1,7 @@
 // The Network Bridge example (examples/basic) in TypeScript, on the bandwidth package
-// provider through its generated SDK (sdk/nodejs, package @bw-pulumi/bandwidth).
+// provider through its npm package @bw-pulumi/bandwidth. From this directory:
+//   ../../scripts/pack-nodejs-sdk   (writes ../../dist/bw-pulumi-bandwidth-<version>.tgz)
+//   npm install, then a stack with the config of the README, and pulumi up
 import * as pulumi from "@pulumi/pulumi";
 import * as bandwidth from "@bw-pulumi/bandwidth";
 
