@@ -1,8 +1,11 @@
-"""Shared fixtures: a sandbox per test, API clients wired to it."""
+"""Shared fixtures: a sandbox per test, API clients wired to it, one release build."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
@@ -65,3 +68,27 @@ def api(sandbox: Sandbox) -> Iterator[requests.Session]:
     with requests.Session() as session:
         session.auth = (sandbox.config.basic_username, sandbox.config.basic_password)
         yield session
+
+
+REPO = Path(__file__).resolve().parent.parent
+RELEASE_TIMEOUT_SECONDS = 900
+
+
+@pytest.fixture(scope="session")
+def release_dist() -> Path:
+    """The dist/ that ``scripts/release`` writes, built once for the whole session and
+    shared by the outside-the-repo tests; ``BW_PULUMI_DIST=DIR`` names one already built.
+    Tests copy what they use: this directory is never changed."""
+    built = os.environ.get("BW_PULUMI_DIST")
+    if built:
+        return Path(built)
+    result = subprocess.run(
+        [str(REPO / "scripts" / "release")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=RELEASE_TIMEOUT_SECONDS,
+        check=False,
+    )
+    assert result.returncode == 0, f"scripts/release:\n{result.stdout}\n{result.stderr}"
+    return REPO / "dist"

@@ -100,13 +100,8 @@ def assert_outside_the_checkout(*texts: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def release(tmp_path_factory: pytest.TempPathFactory) -> Release:
-    built = os.environ.get("BW_PULUMI_DIST")
-    if built:
-        source = Path(built)
-    else:
-        run([str(REPO / "scripts" / "release")], REPO, dict(os.environ))
-        source = REPO / "dist"
+def release(release_dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Release:
+    source = release_dist
     dist = tmp_path_factory.mktemp("dist")
     for artifact in source.iterdir():
         shutil.copy(artifact, dist / artifact.name)

@@ -1,19 +1,16 @@
 """Issue 17, 2 (d): a TypeScript program on the npm package, outside the repository.
 
 In a temporary directory with no path into the checkout, a project `npm install`s the
-tarball that scripts/pack-nodejs-sdk writes, plus @pulumi/pulumi, typescript and
-@types/node from npm, as a platform team would. `tsc` compiles it with no build step of
-the package's own; then the real Pulumi CLI deploys it (`runtime: nodejs`, TypeScript
-through @pulumi/pulumi's own runner) via our Node.js language host
-(scripts/install-nodejs-host) against the sandbox: `up`, a quiet `preview`, a password
+release's npm tarball (scripts/release packs it with scripts/pack-nodejs-sdk), plus
+@pulumi/pulumi, typescript and @types/node from npm, as a platform team would. `tsc`
+compiles it with no build step of the package's own; then the real Pulumi CLI deploys it
+(`runtime: nodejs`, TypeScript through @pulumi/pulumi's own runner) via our Node.js
+language host (scripts/install-nodejs-host) against the sandbox: `up`, a quiet `preview`, a password
 rotation and `destroy`.
 
-The plugin: with ``BW_PULUMI_DIST=DIR`` (a dist/ that scripts/release built), the npm
-tarball and the plugin archive come from DIR, and `pulumi plugin install resource bandwidth
-vX --file` puts the plugin in the stack's Pulumi home, as the README tells TypeScript users.
-Without it, scripts/pack-nodejs-sdk packs the tarball and the plugin is the package
-provider's `pulumi-resource-bandwidth`, found on PATH (a directory holding only it), as an
-installed bw-pulumi puts it there."""
+The plugin comes from the same release: `pulumi plugin install resource bandwidth vX
+--file` puts its archive in the stack's Pulumi home, as the README tells TypeScript users,
+with nothing on PATH (the release is built once per session: ``release_dist``)."""
 
 from __future__ import annotations
 
@@ -71,36 +68,21 @@ def sandbox() -> Iterator[Sandbox]:
 
 
 @pytest.fixture(scope="module")
-def stack(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> PulumiStack:
+def stack(
+    sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory, release_dist: Path
+) -> PulumiStack:
     npm = shutil.which("npm")
     if npm is None:
         pytest.fail("npm is not installed: install Node.js 18 or newer (https://nodejs.org)")
     outside = tmp_path_factory.mktemp("typescript-user")
     dist = outside / "dist"
-    released = os.environ.get("BW_PULUMI_DIST")
-    if released:
-        shutil.copytree(released, dist)
-        tarball = dist / TARBALL
-    else:
-        packed = checked([str(REPO / "scripts" / "pack-nodejs-sdk"), str(dist)], REPO)
-        tarball = Path(packed.strip().splitlines()[-1])
-    assert tarball == dist / TARBALL
+    shutil.copytree(release_dist, dist)
+    tarball = dist / TARBALL
 
     stack = PulumiStack(outside, PROGRAM, "bw-e2e-typescript", runtime="nodejs")
     path = [tool_dir("install-nodejs-host")]
-    if released:
-        archive = dist / f"pulumi-resource-bandwidth-v{VERSION}-linux-amd64.tar.gz"
-        stack.run(
-            "plugin", "install", "resource", "bandwidth", f"v{VERSION}", "--file", str(archive)
-        )
-    else:
-        # Only the plugin from the install, not the rest of the venv, on PATH.
-        plugin_bin = outside / "plugin-bin"
-        plugin_bin.mkdir()
-        (plugin_bin / "pulumi-resource-bandwidth").symlink_to(
-            REPO / ".venv" / "bin" / "pulumi-resource-bandwidth"
-        )
-        path.append(str(plugin_bin))
+    archive = dist / f"pulumi-resource-bandwidth-v{VERSION}-linux-amd64.tar.gz"
+    stack.run("plugin", "install", "resource", "bandwidth", f"v{VERSION}", "--file", str(archive))
     # A user's shell: the CLI, node and the system's tools; nothing of the checkout's .venv.
     for tool in (stack.cli, npm):
         path.append(str(Path(tool).parent))
