@@ -1,4 +1,7 @@
-"""Every setting the README documents can be set exactly as the README says, with the real CLI.
+"""Every setting the documentation lists can be set exactly as it says, with the real CLI.
+
+The settings table is in docs/installation-configuration.md; the `pulumi config set` lines
+users copy are in the README and in docs/.
 
 The Pulumi CLI refuses a plain `pulumi config set` of a key whose name contains "token",
 "secret", "pass" or "pwd" when the value looks random (its looksLikeSecret heuristic), so a
@@ -21,19 +24,25 @@ pytestmark = pytest.mark.e2e
 
 PROGRAM = Path(__file__).resolve().parent / "e2e_program"
 README = (REPO / "README.md").read_text()
+SETTINGS_REFERENCE = (REPO / "docs" / "installation-configuration.md").read_text()
+DOCUMENTS = [README, *(page.read_text() for page in sorted((REPO / "docs").glob("*.md")))]
 RANDOM_LOOKING = "hR7qL2vX9mZ4pKw8"  # 16 characters: the length the CLI's heuristic reads
 
 
 def documented_settings() -> list[tuple[str, bool]]:
-    """(config key, is secret) for each row of the README's provider settings table."""
-    rows = re.findall(r"^\| `(bandwidth:\w+)`( \(secret\))? \|", README, re.MULTILINE)
+    """(config key, is secret) for each row of the provider settings table."""
+    rows = re.findall(r"^\| `(bandwidth:\w+)`( \(secret\))? \|", SETTINGS_REFERENCE, re.MULTILINE)
     return [(key, bool(secret)) for key, secret in rows]
 
 
 def readme_config_commands() -> list[list[str]]:
-    """The `pulumi config set` lines of the README, as argument lists without comments,
-    with each ``<placeholder>`` filled in as a user would."""
-    lines = re.findall(r"^pulumi config set .*$", README, re.MULTILINE)
+    """The `pulumi config set` lines of the README and docs/, as argument lists without
+    comments, with each ``<placeholder>`` filled in as a user would."""
+    lines = [
+        line
+        for document in DOCUMENTS
+        for line in re.findall(r"^pulumi config set .*$", document, re.MULTILINE)
+    ]
     filled = [re.sub(r"<[^>]*>", RANDOM_LOOKING, line.split("#", 1)[0]) for line in lines]
     return [shlex.split(line)[1:] for line in filled]
 
@@ -50,6 +59,10 @@ def test_the_readme_documents_the_settings() -> None:
     assert keys["bandwidth:oauthUrl"] is False and keys["bandwidth:clientSecret"] is True
     assert "bandwidth:tokenUrl" not in keys
     assert len(readme_config_commands()) >= 5
+    # The README names the settings a first deploy needs, and links to the full table.
+    for key in ("bandwidth:accountId", "bandwidth:clientId", "bandwidth:clientSecret"):
+        assert key in README
+    assert "docs/installation-configuration.md#configuration" in README
 
 
 def test_each_plain_setting_is_accepted_by_a_plain_config_set(stack: PulumiStack) -> None:
