@@ -200,9 +200,9 @@ def registrar(env: dict[str, str], sandbox: Sandbox) -> None:
 
 def verify_phones(env: dict[str, str], realm: str, phones: list[Any]) -> None:
     """`bw-pulumi verify --stack` at a Kamailio loaded with the hashes the sandbox holds,
-    as the tests set it up (tests/sip_stack.py); one line instead where there is none."""
-    sys.path.insert(0, str(REPO / "tests"))
-    sip_stack: Any = importlib.import_module("sip_stack")
+    as the tests set it up (tests/support/sip_stack.py); one line instead where there is none."""
+    sys.path.insert(0, str(REPO))
+    sip_stack: Any = importlib.import_module("tests.support.sip_stack")
 
     kamailio = sip_stack.find_tool("kamailio")
     if kamailio is None:

@@ -1,0 +1,78 @@
+"""What bw-pulumi logs while it works, and that no log line carries a secret."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from bw_pulumi import compute_hashes
+from bw_pulumi.client import BandwidthClient
+from bw_pulumi.credential_ops import CredentialOperations
+from bw_pulumi.logs import configure_logging
+from bw_pulumi.sandbox import DEFAULT_REALM, Fault, Sandbox, StoredCredential
+from tests.support.fixtures import RecordingSleeper, oauth_settings
+
+PASSWORD = "log-test-password-never-logged"
+
+
+@pytest.fixture(autouse=True)
+def plain_logger() -> Iterator[logging.Logger]:
+    """The bw_pulumi logger as a fresh process has it (a provider test may have set it up)."""
+    logger = logging.getLogger("bw_pulumi")
+    saved = list(logger.handlers), logger.propagate, logger.level
+    for handler in saved[0]:
+        logger.removeHandler(handler)
+    logger.propagate, logger.level = True, logging.NOTSET
+    yield logger
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+    for handler in saved[0]:
+        logger.addHandler(handler)
+    logger.propagate, logger.level = saved[1], saved[2]
+
+
+def test_operations_are_visible_and_secret_free(
+    sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="bw_pulumi")
+    client = BandwidthClient(oauth_settings(sandbox), sleep=RecordingSleeper())
+    ops = CredentialOperations(lambda: client)
+    props = {"username": "alice", "password": PASSWORD, "realm": DEFAULT_REALM}
+    sandbox.inject(Fault("status", status=429, retry_after="2", method="POST"))
+    ops.create(props)  # a token fetch, then a 429 and a retry
+    sandbox.revoke_tokens()
+    ops.read("alice", props)  # a 401, a new token, a list page
+    old = compute_hashes("legacy", "old", DEFAULT_REALM)
+    sandbox.put_credential(StoredCredential("legacy", None, old.hash1, old.hash1b))
+    ops.create({**props, "username": "legacy", "adopt": True})  # an adoption
+
+    text = "\n".join(record.getMessage() for record in caplog.records)
+    assert "POST /api/accounts/9900000/sipcredentials: HTTP 429, rate-limited by Bandwidth" in text
+    assert "every request to /api/accounts/9900000/sipcredentials waits 2.0 s" in text
+    assert "fetching an OAuth2 token" in text
+    assert "HTTP 401, fetching a new OAuth2 token once" in text
+    assert "listed /api/accounts/9900000/sipcredentials?page=1&size=500" in text
+    assert "adopted existing SIP credential legacy" in text
+    hashes = compute_hashes("alice", PASSWORD, DEFAULT_REALM)
+    legacy = compute_hashes("legacy", PASSWORD, DEFAULT_REALM)
+    secrets = [PASSWORD, sandbox.config.client_secret, hashes.hash1, hashes.hash1b]
+    secrets += [legacy.hash1, legacy.hash1b, old.hash1, old.hash1b]
+    for secret in secrets:
+        assert secret not in text
+    assert "Bearer" not in text
+
+
+def test_the_provider_process_prints_warnings_and_above_by_default(
+    capsys: pytest.CaptureFixture[str], plain_logger: logging.Logger
+) -> None:
+    configure_logging(None)
+    plain_logger.info("a token fetch")
+    plain_logger.warning("a retry")
+    assert capsys.readouterr().err == "bw-pulumi: a retry\n"
+    configure_logging("info")
+    plain_logger.info("a token fetch")
+    assert capsys.readouterr().err == "bw-pulumi: a token fetch\n"
+    configure_logging("loud")
+    assert "is not one of debug, info, warning" in capsys.readouterr().err

@@ -1,0 +1,1 @@
+"""Tests of one tier; see tests/conftest.py."""

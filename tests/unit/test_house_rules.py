@@ -1,0 +1,97 @@
+"""House rules read off the source, so they hold without anyone remembering them.
+
+The sandbox is an independent reading of Bandwidth's reference: if it imported the client's
+rules, codes or wire format, a mistake there would be made twice and no test would see it.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SANDBOX = Path(__file__).resolve().parents[2] / "bw_pulumi" / "sandbox"
+DYNAMIC_IMPORTS = {"import_module", "__import__"}
+
+
+def leaves_the_sandbox(module: str) -> bool:
+    """A module of bw_pulumi outside bw_pulumi.sandbox (bw_pulumi itself included)."""
+    inside = module == "bw_pulumi.sandbox" or module.startswith("bw_pulumi.sandbox.")
+    return (module == "bw_pulumi" or module.startswith("bw_pulumi.")) and not inside
+
+
+def imports_outside_the_sandbox(source: str) -> list[str]:
+    """Every import in a module of bw_pulumi/sandbox that reaches the rest of bw_pulumi:
+    absolute, relative past the package (``from .. import x``) or dynamic, anywhere in the
+    module (imports inside functions count too)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [
+                f"{node.lineno}: import {a.name}" for a in node.names if leaves_the_sandbox(a.name)
+            ]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level >= 2 or (node.level == 0 and leaves_the_sandbox(module)):
+                found.append(f"{node.lineno}: from {'.' * node.level}{module} import ...")
+        elif isinstance(node, ast.Call) and _called_name(node.func) in DYNAMIC_IMPORTS:
+            target = (
+                node.args[0].value if node.args and isinstance(node.args[0], ast.Constant) else None
+            )
+            if isinstance(target, str) and leaves_the_sandbox(target):
+                found.append(f"{node.lineno}: {_called_name(node.func)}({target!r})")
+    return found
+
+
+def _called_name(func: ast.expr) -> str:
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
+
+
+def sandbox_modules() -> list[Path]:
+    return sorted(SANDBOX.rglob("*.py"))
+
+
+def test_the_sandbox_imports_nothing_from_the_rest_of_bw_pulumi() -> None:
+    assert len(sandbox_modules()) >= 5
+    offences = {
+        str(path.relative_to(SANDBOX)): found
+        for path in sandbox_modules()
+        if (found := imports_outside_the_sandbox(path.read_text()))
+    }
+    assert offences == {}
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from bw_pulumi.domain import compute_hashes",
+        "import bw_pulumi.client",
+        "import json, bw_pulumi.wire as wire",
+        "from bw_pulumi import errors",
+        "from .. import domain",
+        "from ..codes import CREDENTIAL_EXISTS",
+        "def later():\n    from bw_pulumi.models import Credential",
+        "importlib.import_module('bw_pulumi.wire')",
+        "__import__('bw_pulumi')",
+    ],
+)
+def test_each_way_out_is_caught(source: str) -> None:
+    assert len(imports_outside_the_sandbox(source)) == 1
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from .rules import ApiError",
+        "from . import rules",
+        "from bw_pulumi.sandbox.models import StoredCredential",
+        "import bw_pulumi.sandbox.wire",
+        "import json\nfrom defusedxml import DefusedXmlException",
+        "import bw_pulumi_extras",
+    ],
+)
+def test_imports_within_the_sandbox_pass(source: str) -> None:
+    assert imports_outside_the_sandbox(source) == []
