@@ -18,7 +18,7 @@ import pytest
 
 from bw_pulumi.rate_limit import PROCESS_GATE
 
-pytest_plugins = ["tests.support.fixtures", "tests.support.live"]
+pytest_plugins = ["tests.support.fixtures", "tests.support.live", "pytester"]
 
 
 @pytest.fixture(autouse=True)

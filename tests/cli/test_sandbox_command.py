@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bw_pulumi.sandbox_command import DEFAULT_PORT, parse_port
+from bw_pulumi.sandbox_command import DEFAULT_PORT
 from tests.support.pulumi_stack import REPO, PulumiStack
 
 COMMAND = [sys.executable, "-m", "bw_pulumi.cli", "sandbox"]
@@ -80,17 +80,6 @@ def test_an_invalid_port_is_one_line(port: str) -> None:
         f"bw-pulumi sandbox: --port must be a whole number from 0 to 65535 (got {port!r});"
         " 0 picks a free port\n"
     )
-
-
-def test_parse_port() -> None:
-    assert [parse_port(p) for p in ("0", "8765", " 65535 ", "65536", "8e3", "٣")] == [
-        0,
-        8765,
-        65535,
-        None,
-        None,
-        None,
-    ]
 
 
 def test_it_starts_with_a_default_realm(running: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import stat
@@ -10,16 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bw_pulumi.secret_input import read_secret
 from bw_pulumi.stack import StackReadError, stack_credentials
 
 DYNAMIC = "pulumi-python:dynamic/bandwidth:SipCredential"
-
-
-def test_environment_variable_wins_over_stdin() -> None:
-    stdin = io.StringIO("from-stdin\n")
-    assert read_secret(stdin, env_var="PW", environ={"PW": "from-env"}) == "from-env"
-    assert read_secret(stdin, env_var="PW", environ={"PW": ""}) == "from-stdin"
 
 
 def fake_pulumi(tmp_path: Path, exported: object, exit_code: int = 0) -> None:

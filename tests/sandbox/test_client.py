@@ -246,8 +246,6 @@ def test_token_is_reused_then_refreshed_on_expiry_and_on_401(sandbox: Sandbox) -
 def test_wrong_client_secret_is_a_clear_error(sandbox: Sandbox) -> None:
     from dataclasses import replace
 
-    from bw_pulumi.auth import OAuthClientCredentials
-
     settings = replace(
         oauth_settings(sandbox),
         auth=OAuthClientCredentials(
@@ -379,23 +377,6 @@ def test_a_malformed_token_is_refused_without_echoing_it(sandbox: Sandbox) -> No
     with pytest.raises(BandwidthApiError, match="malformed access token") as caught:
         client.get_credential("x")
     assert "SECRET-TAIL" not in str(caught.value)
-
-
-def test_a_401_forgets_only_the_token_that_was_refused() -> None:
-    fetched: list[str] = []
-
-    def fetch(url: str, client_id: str, secret: str) -> tuple[str, float]:
-        fetched.append(f"token{len(fetched)}")
-        return fetched[-1], 3600.0
-
-    auth = OAuthClientCredentials("id", "secret", "https://example.invalid/token")
-    stale = auth.header(fetch, now=0.0)
-    assert auth.invalidate(stale) is True
-    fresh = auth.header(fetch, now=1.0)
-    assert fresh == "Bearer token1"
-    auth.invalidate(stale)  # a second thread's late 401 for the old token
-    assert auth.header(fetch, now=2.0) == fresh
-    assert len(fetched) == 2
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])

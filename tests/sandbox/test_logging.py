@@ -3,34 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 import pytest
 
 from bw_pulumi import compute_hashes
 from bw_pulumi.client import BandwidthClient
 from bw_pulumi.credential_ops import CredentialOperations
-from bw_pulumi.logs import configure_logging
 from bw_pulumi.sandbox import DEFAULT_REALM, Fault, Sandbox, StoredCredential
 from tests.support.fixtures import RecordingSleeper, oauth_settings
 
 PASSWORD = "log-test-password-never-logged"
-
-
-@pytest.fixture(autouse=True)
-def plain_logger() -> Iterator[logging.Logger]:
-    """The bw_pulumi logger as a fresh process has it (a provider test may have set it up)."""
-    logger = logging.getLogger("bw_pulumi")
-    saved = list(logger.handlers), logger.propagate, logger.level
-    for handler in saved[0]:
-        logger.removeHandler(handler)
-    logger.propagate, logger.level = True, logging.NOTSET
-    yield logger
-    for handler in list(logger.handlers):
-        logger.removeHandler(handler)
-    for handler in saved[0]:
-        logger.addHandler(handler)
-    logger.propagate, logger.level = saved[1], saved[2]
 
 
 def test_operations_are_visible_and_secret_free(
@@ -62,17 +44,3 @@ def test_operations_are_visible_and_secret_free(
     for secret in secrets:
         assert secret not in text
     assert "Bearer" not in text
-
-
-def test_the_provider_process_prints_warnings_and_above_by_default(
-    capsys: pytest.CaptureFixture[str], plain_logger: logging.Logger
-) -> None:
-    configure_logging(None)
-    plain_logger.info("a token fetch")
-    plain_logger.warning("a retry")
-    assert capsys.readouterr().err == "bw-pulumi: a retry\n"
-    configure_logging("info")
-    plain_logger.info("a token fetch")
-    assert capsys.readouterr().err == "bw-pulumi: a token fetch\n"
-    configure_logging("loud")
-    assert "is not one of debug, info, warning" in capsys.readouterr().err

@@ -16,8 +16,7 @@ from bw_pulumi import SipCredentialProvider, compute_hashes
 from bw_pulumi.errors import BandwidthApiError, ConfigurationError
 from bw_pulumi.hook_errors import ProviderOperationError
 from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox, StoredCredential
-
-PASSWORD = "pr0vider-test-password"
+from tests.unit.test_provider import PASSWORD, inputs
 
 
 def configured(sandbox: Sandbox, **overrides: str) -> SipCredentialProvider:
@@ -32,10 +31,6 @@ def configured(sandbox: Sandbox, **overrides: str) -> SipCredentialProvider:
     provider = SipCredentialProvider()
     provider.configure(ConfigureRequest(Config(config, "bw-pulumi")))
     return provider
-
-
-def inputs(username: str = "alice", password: str = PASSWORD, **extra: Any) -> dict[str, Any]:
-    return {"username": username, "password": password, "realm": DEFAULT_REALM, **extra}
 
 
 @pytest.fixture
@@ -328,20 +323,6 @@ def test_environment_fallback(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch)
     assert len(sandbox.credentials()) == 1
 
 
-def test_missing_settings_fail_the_first_hook_naming_the_keys(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Configure runs on the first hook, which at `pulumi preview` is Check: no request."""
-    for name in ("BW_ACCOUNT_ID", "BW_CLIENT_ID", "BW_CLIENT_SECRET", "BW_USERNAME", "BW_PASSWORD"):
-        monkeypatch.delenv(name, raising=False)
-    provider = SipCredentialProvider()
-    with pytest.raises(ProviderOperationError, match="bandwidth:accountId") as caught:
-        provider.configure(ConfigureRequest(Config({}, "bw-pulumi")))
-    assert isinstance(caught.value.cause, ConfigurationError)
-    with pytest.raises(ProviderOperationError, match="bandwidth:clientSecret"):
-        provider.configure(ConfigureRequest(Config({"bandwidth:accountId": "1"}, "bw-pulumi")))
-
-
 def test_an_unknown_key_is_a_warning_naming_the_closest(
     sandbox: Sandbox, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -417,12 +398,6 @@ def test_read_raises_rather_than_dropping_state_on_a_foreign_404(sandbox: Sandbo
     with pytest.raises(ProviderOperationError, match="HTTP 404") as caught:
         provider.read("alice", {})
     assert isinstance(caught.value.cause, BandwidthApiError)
-
-
-def test_desired_credential_repr_hides_the_password() -> None:
-    from bw_pulumi.provider import DesiredCredential
-
-    assert PASSWORD not in repr(DesiredCredential.from_props(inputs()))
 
 
 def test_stack_config_auth_wins_over_environment_auth(

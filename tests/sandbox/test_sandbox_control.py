@@ -69,16 +69,6 @@ def test_base_url_needs_a_running_server() -> None:
         assert web("GET", control(sb, "state")).status_code == 200
 
 
-def test_stored_credential() -> None:
-    plain = StoredCredential("bob", None, H1, H1B)
-    assert plain.composite_username == "bob"
-    assert plain.realm == DEFAULT_REALM
-    assert plain.http_voice_v2_app_id is None
-    with_domain = StoredCredential("bob", "somewhere.com", H1, H1B, DEFAULT_REALM, None)
-    assert with_domain.composite_username == "bob@somewhere.com"
-    assert H1 not in repr(with_domain)  # hashes are password-equivalent
-
-
 def test_out_of_band_writes(sandbox: Sandbox) -> None:
     sandbox.put_credential(StoredCredential("zed", None, H1, H1B))
     sandbox.put_credential(StoredCredential("Bob", "somewhere.com", H1, H1B))

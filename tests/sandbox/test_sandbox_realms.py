@@ -188,16 +188,6 @@ def test_create_answers_pending_with_the_fqdn(http: requests.Session, box: Sandb
     assert [r.fqdn for r in box.api_realms()] == [answered["Realm"]]
 
 
-def test_fqdn_depends_on_the_account_not_only_the_name() -> None:
-    """A client cannot build the FQDN from the name and a fixed suffix."""
-    fqdns = []
-    for account in ("9900000", "42"):
-        sb = Sandbox(account_id=account)
-        fqdns.append(sb.add_realm_out_of_band("office").fqdn)
-    assert fqdns[0] != fqdns[1]
-    assert all(f.startswith("office-") and f.endswith(".auth.bandwidth.com") for f in fqdns)
-
-
 def test_first_realm_is_default_whatever_default_says(http: requests.Session, box: Sandbox) -> None:
     assert realm_of(create_realm(http, box, "first", "false"))["Default"] == "true"
     assert realm_of(create_realm(http, box, "second", "false"))["Default"] == "false"

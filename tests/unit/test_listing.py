@@ -1,7 +1,10 @@
-"""Refresh in pages: the cost and freshness rules of bw_pulumi.listing, then the same reads
-through the provider against the sandbox, compared with one GET per credential."""
+"""Refresh in pages: the cost and freshness rules of bw_pulumi.listing, on a fake paged
+account (the same reads through the provider against the sandbox, compared with one GET per
+credential: tests/sandbox/test_listing.py)."""
 
 from __future__ import annotations
+
+from functools import cache
 
 import pytest
 
@@ -9,15 +12,31 @@ from bw_pulumi.listing import FIRST_PAGE, Listing
 from bw_pulumi.models import Credential
 
 
+@cache
+def credentials_named_in_order(size: int, hashes: bool) -> tuple[Credential, ...]:
+    """u0..u{size-1}, built once per size: an account of 100,000 takes a while to build."""
+    h = "a" * 32 if hashes else ""
+    return tuple(Credential(f"u{i}", h, h) for i in range(size))
+
+
 class Account:
     """A fake paged list of ``size`` credentials named u0..u{size-1}, counting requests."""
 
     def __init__(self, size: int, page_size: int = 500, hashes: bool = True) -> None:
-        h = "a" * 32 if hashes else ""
-        self.credentials = [Credential(f"u{i}", h, h) for i in range(size)]
+        self.credentials = list(credentials_named_in_order(size, hashes))
         self.page_size = page_size
         self.pages = 0
         self.gets = 0
+        self._index: tuple[list[Credential], int, dict[str, Credential]] | None = None
+
+    def find(self, name: str) -> Credential | None:
+        """What a GET of ``name`` answers now. By a name index, rebuilt whenever a test
+        replaces the list or deletes from it: a scan of 100,000 per GET takes seconds."""
+        index = self._index
+        if index is None or index[0] is not self.credentials or index[1] != len(index[0]):
+            by_name = {c.user_name: c for c in self.credentials}
+            index = self._index = (self.credentials, len(self.credentials), by_name)
+        return index[2].get(name)
 
     def fetch_page(self, query: str) -> tuple[tuple[Credential, ...], str | None]:
         self.pages += 1
@@ -30,7 +49,7 @@ class Account:
     def read(self, listing: Listing, name: str) -> Credential | None:
         def read_one() -> Credential | None:
             self.gets += 1
-            return next((c for c in self.credentials if c.user_name == name), None)
+            return self.find(name)
 
         return listing.read(
             "account",
