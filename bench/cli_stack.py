@@ -1,6 +1,6 @@
 """The real ``pulumi`` CLI on a throwaway project, and the peak memory of its processes.
 
-A local file backend and a passphrase secrets provider, as in ``tests/pulumi_stack.py``;
+A local file backend and a passphrase secrets provider, as in ``tests/support/pulumi_stack.py``;
 the benchmark has its own copy because it must not depend on the test suite.
 """
 

@@ -23,7 +23,7 @@ def test_the_go_example_builds(tmp_path: Path) -> None:
     (module / "example").mkdir()
     (module / "example" / "main.go").write_text(code)
     go = shutil.which("go") or "/usr/local/go/bin/go"
-    # The flags of tests/test_sdk.py's build, so Go's build cache serves the Pulumi SDK.
+    # The flags of tests/cli/test_sdk.py's build, so Go's build cache serves the Pulumi SDK.
     env = {**os.environ, "GOWORK": "off", "GOFLAGS": "-mod=readonly", "CGO_ENABLED": "0"}
     result = subprocess.run(
         [go, "build", "-trimpath", "-o", str(tmp_path / "example"), "./example"],

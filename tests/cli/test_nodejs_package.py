@@ -1,7 +1,7 @@
 """The npm package of the TypeScript SDK, as scripts/pack-nodejs-sdk writes it: compiled
 JavaScript plus .d.ts, @pulumi/pulumi as a dependency, entry points a user's `tsc` and
 Node resolve, no build step left to the user; and the committed sources untouched.
-(tests/test_e2e_typescript.py installs and deploys it from outside the repository.)"""
+(tests/e2e/test_e2e_typescript.py installs and deploys it from outside the repository.)"""
 
 from __future__ import annotations
 

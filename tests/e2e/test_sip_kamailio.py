@@ -3,7 +3,7 @@ authenticates. `pulumi up` (the real CLI) puts credentials into the sandbox; the
 sandbox holds are loaded into a real Kamailio registrar; sipp and `bw-pulumi verify`
 REGISTER with the declared passwords.
 
-The tests run in order on one stack and one sandbox, like tests/test_e2e.py.
+The tests run in order on one stack and one sandbox, like tests/e2e/test_e2e.py.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A stack written by an earlier release keeps working with the working tree's code.
 
-For each fixture under ``tests/fixtures/upgrade/`` (see ``upgrade_fixture.py``): import the
+For each fixture under ``tests/e2e/fixtures/upgrade/`` (see ``upgrade_fixture.py``): import the
 exported state into a fresh stack, point its config at a sandbox that holds the same
 credentials, and require that ``pulumi preview`` and ``pulumi refresh`` see no change.
 A renamed provider module or class, or a changed reading of old inputs and outputs, fails.

@@ -2,7 +2,7 @@
 
 Pulumi pickles the provider class into every resource's state by reference (module path and
 class name), and keeps each resource's inputs and outputs as that release wrote them. Each
-directory under ``tests/fixtures/upgrade/`` with a ``fixture.json`` is one such stack:
+directory under ``tests/e2e/fixtures/upgrade/`` with a ``fixture.json`` is one such stack:
 ``fixture.json`` says what the stack declares (with its sandbox-only passwords),
 ``state.json`` is ``pulumi stack export`` of it as a release deployed it, and
 ``provenance.json`` says which code wrote it. ``generate.py`` in that folder makes them.

@@ -1,5 +1,5 @@
 """The REGISTER/unREGISTER flow against a scripted UDP registrar: the corners a real
-Kamailio does not produce on demand (tests/test_sip_kamailio.py covers the real one)."""
+Kamailio does not produce on demand (tests/e2e/test_sip_kamailio.py covers the real one)."""
 
 from __future__ import annotations
 
