@@ -1,5 +1,6 @@
 """`bw-pulumi verify` input rules: every mistake exits 2 with one line naming the field,
-before any network call. Runs the real command in a subprocess, as a user would."""
+before any network call. Runs the real command in a subprocess, as a user would (the
+--registrar rules alone: tests/unit/test_verify_input.py)."""
 
 from __future__ import annotations
 

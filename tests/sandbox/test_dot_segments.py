@@ -1,6 +1,8 @@
 """Dot-segment ids (``.``, ``..``) never reach a URL: ``requests`` resolves them away, so a
 DELETE of credential ``..`` would go to ``/accounts/{id}/`` and one of ``realm/..`` to the
-realm itself. Refused from every source: the inputs, the state, an import, an API reply."""
+realm itself. Refused from every source: the inputs, the state, an import, an API reply
+(the username rule alone: tests/unit/test_dot_segments.py; over the protocol:
+tests/protocol/test_dot_segments.py)."""
 
 from __future__ import annotations
 

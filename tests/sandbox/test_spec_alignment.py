@@ -2,7 +2,9 @@
 
 Source: repository ``Bandwidth/api-docs``, ``site/specs/numbers.yml`` (snapshot of
 2023-11-02). The ``SPEC_*`` constants are its examples, verbatim. What it says and where
-it disagrees with the other sources: ``docs/bandwidth-api.md`` (mark **[spec]**).
+it disagrees with the other sources: ``docs/bandwidth-api.md`` (mark **[spec]**). The pure
+shapes: tests/unit/test_spec_alignment.py; both front doors:
+tests/protocol/test_spec_alignment.py.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """bandwidth:apiUrl and bandwidth:oauthUrl: https, plain http only for loopback, no userinfo,
 query or fragment; a bad value fails when the provider is configured, naming the key, and
-no request is sent (both front doors)."""
+no request is sent (both front doors: tests/protocol/test_api_urls.py)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """The benchmark's bookkeeping, without the CLI: how a phase's requests are counted, how
-the issue's targets are judged, and how the provider's peak memory is sampled."""
+the issue's targets are judged, and how the provider's peak memory is sampled (on real
+processes: tests/cli/test_bench_report.py)."""
 
 from __future__ import annotations
 

@@ -3,8 +3,8 @@
 Python blocks compile, and their calls of ``SipCredential``, ``SipRealm`` and ``Provider``
 pass only properties the package schema has (the dynamic resources share the same
 definitions). Pulumi YAML programs use the package's types with its properties and every
-required one. The Go example of docs/_index.md builds against sdk/go (marked ``sdk``, as
-the other Go builds are).
+required one. The Go example of docs/_index.md builds against sdk/go:
+tests/cli/test_docs_examples.py.
 """
 
 from __future__ import annotations
