@@ -31,9 +31,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     mark_items_under(HERE, "unit", items)
 
 
+ATTEMPTS = pytest.StashKey[list[str]]()
+
+
 @pytest.fixture(autouse=True)
-def _no_sockets_no_subprocesses(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    attempts: list[str] = []
+def _no_sockets_no_subprocesses(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    attempts = request.node.stash[ATTEMPTS] = []
 
     def refuse(what: str) -> Any:
         def refused(*args: object, **kwargs: object) -> NoReturn:
@@ -46,6 +51,12 @@ def _no_sockets_no_subprocesses(monkeypatch: pytest.MonkeyPatch) -> Iterator[Non
         monkeypatch.setattr(socket.socket, method, refuse(f"socket.{method}"))
     monkeypatch.setattr(socket, "create_connection", refuse("socket.create_connection"))
     monkeypatch.setattr(subprocess, "Popen", refuse("subprocess.Popen"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Fail the test itself when it tried, even if the code under test caught the error."""
     yield
+    attempts = item.stash.get(ATTEMPTS, [])
     if attempts:
         pytest.fail(RULE.format(what=", ".join(sorted(set(attempts)))), pytrace=False)
