@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.fake_twilio import FakeTwilio, running_fake_twilio
+
 from bw_pulumi.bridge import BridgeEndpoint, NetworkBridgeCall, TwilioCredentials
 from bw_pulumi.twilio_call import TwilioCallError, place_call
-from tests.support.fake_twilio import FakeTwilio, running_fake_twilio
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "auth-token-0f1e2d3c4b5a69788796a5b4"

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.native_process import NativeProcess
+
 import bw_pulumi
 from bw_pulumi import about, cli
 from bw_pulumi.native import schema
-from tests.support.native_process import NativeProcess
 
 REPO = Path(__file__).resolve().parents[2]
 SDK = REPO / "sdk"

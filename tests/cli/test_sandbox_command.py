@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bw_pulumi.sandbox_command import DEFAULT_PORT
 from tests.support.pulumi_stack import REPO, PulumiStack
+
+from bw_pulumi.sandbox_command import DEFAULT_PORT
 
 COMMAND = [sys.executable, "-m", "bw_pulumi.cli", "sandbox"]
 

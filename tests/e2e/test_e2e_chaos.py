@@ -23,9 +23,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.pulumi_stack import PulumiStack
+
 from bw_pulumi import compute_hashes
 from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox, StoredCredential
-from tests.support.pulumi_stack import PulumiStack
 
 pytestmark = pytest.mark.e2e
 

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox
 from tests.support.pulumi_stack import REPO, PulumiStack, configure_provider
+
+from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox
 
 pytestmark = pytest.mark.e2e
 

@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 
+from tests.support.pulumi_stack import PulumiStack
+
 from bw_pulumi import compute_hashes
 from bw_pulumi.sandbox import Fault, RealmRecord, Sandbox
-from tests.support.pulumi_stack import PulumiStack
 
 pytestmark = pytest.mark.e2e
 

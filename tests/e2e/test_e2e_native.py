@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.pulumi_stack import PulumiStack, configure_provider
+
 from bw_pulumi import compute_hashes
 from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox, StoredCredential
-from tests.support.pulumi_stack import PulumiStack, configure_provider
 
 pytestmark = pytest.mark.e2e
 

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.pulumi_stack import PulumiStack, configure_provider
+
 from bw_pulumi import compute_hashes
 from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox
-from tests.support.pulumi_stack import PulumiStack, configure_provider
 
 pytestmark = pytest.mark.e2e
 

@@ -22,9 +22,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.pulumi_stack import PulumiStack, configure_provider, run_bounded
+
 from bw_pulumi import compute_hashes
 from bw_pulumi.sandbox import DEFAULT_REALM, RealmRecord, Sandbox
-from tests.support.pulumi_stack import PulumiStack, configure_provider, run_bounded
 
 pytestmark = pytest.mark.e2e
 

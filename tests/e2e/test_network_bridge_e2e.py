@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from bw_pulumi import compute_hashes
-from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox
 from tests.support.fake_twilio import FakeTwilio, running_fake_twilio
 from tests.support.pulumi_stack import REPO, PulumiStack
+
+from bw_pulumi import compute_hashes
+from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox
 
 pytestmark = pytest.mark.e2e
 

@@ -20,8 +20,6 @@ from typing import Any
 
 import pytest
 
-from bw_pulumi import compute_hashes
-from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox, StoredCredential
 from tests.support.pulumi_stack import REPO, PulumiStack
 from tests.support.sip_stack import (
     Kamailio,
@@ -32,6 +30,9 @@ from tests.support.sip_stack import (
     sipp_register,
     subscriber_rows,
 )
+
+from bw_pulumi import compute_hashes
+from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox, StoredCredential
 
 pytestmark = [pytest.mark.sip, pytest.mark.e2e]
 

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from bw_pulumi.sandbox import Sandbox
 from tests.e2e.upgrade_fixture import Fixture, all_fixtures
+
+from bw_pulumi.sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
 

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.support.pulumi_stack import PulumiStack, configure_provider
+
 from bw_pulumi import compute_hashes
 from bw_pulumi.sandbox import Sandbox, StoredCredential
-from tests.support.pulumi_stack import PulumiStack, configure_provider
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "upgrade"
 PROGRAM = FIXTURES / "program"

@@ -9,10 +9,11 @@ from typing import Any
 import grpc
 import pytest
 
-from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox
 from tests.protocol.test_protocol import oauth_config
 from tests.support.native_process import NativeProcess, Secret
 from tests.support.provider_process import ProviderProcess
+
+from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox
 
 NO_ENV = {"BW_ACCOUNT_ID": "", "BW_USERNAME": "", "BW_CLIENT_ID": "", "BW_CLIENT_SECRET": ""}
 NO_URL_ENV = {**NO_ENV, "BW_API_URL": "", "BW_TOKEN_URL": ""}

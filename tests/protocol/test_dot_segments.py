@@ -9,9 +9,10 @@ from collections.abc import Iterator
 import grpc
 import pytest
 
-from bw_pulumi.sandbox import Sandbox
 from tests.protocol.test_protocol import inputs, oauth_config
 from tests.support.provider_process import REALM, ProviderProcess
+
+from bw_pulumi.sandbox import Sandbox
 
 
 @pytest.fixture

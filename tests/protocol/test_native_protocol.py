@@ -14,10 +14,11 @@ import pytest
 from pulumi.runtime import proto
 from pulumi.runtime.rpc import UNKNOWN
 
+from tests.support.native_process import REALM, NativeProcess, Secret, encode, plain, secrets
+
 from bw_pulumi import compute_hashes
 from bw_pulumi.native import schema
 from bw_pulumi.sandbox import DEFAULT_REALM, Fault, Sandbox
-from tests.support.native_process import REALM, NativeProcess, Secret, encode, plain, secrets
 
 pytestmark = pytest.mark.protocol
 

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 import grpc
 import pytest
 
-from bw_pulumi.sandbox import Sandbox
 from tests.protocol.test_native_protocol import NO_ENV, inputs, oauth_args
 from tests.support.native_process import NativeProcess
+
+from bw_pulumi.sandbox import Sandbox
 
 pytestmark = pytest.mark.protocol
 

@@ -11,9 +11,10 @@ import grpc
 import pytest
 from pulumi.runtime import proto
 
+from tests.support.provider_process import PROVIDER_KEY, ProviderProcess
+
 from bw_pulumi import compute_hashes
 from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox
-from tests.support.provider_process import PROVIDER_KEY, ProviderProcess
 
 pytestmark = pytest.mark.protocol
 

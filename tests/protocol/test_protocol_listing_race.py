@@ -16,12 +16,13 @@ from typing import Any
 
 import pytest
 
-from bw_pulumi import compute_hashes
-from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox, StoredCredential
 from tests.protocol.test_native_protocol import NO_ENV, oauth_args
 from tests.protocol.test_protocol import oauth_config
 from tests.support.native_process import NativeProcess, Secret
 from tests.support.provider_process import ProviderProcess
+
+from bw_pulumi import compute_hashes
+from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox, StoredCredential
 
 pytestmark = pytest.mark.protocol
 

@@ -19,10 +19,11 @@ import grpc
 import pytest
 from pulumi.runtime import proto
 
-from bw_pulumi import compute_hashes
-from bw_pulumi.sandbox import DEFAULT_REALM, Fault, RealmRecord, Sandbox
 from tests.protocol.test_protocol import oauth_config
 from tests.support.provider_process import PROVIDER_KEY, REALM, ProviderProcess
+
+from bw_pulumi import compute_hashes
+from bw_pulumi.sandbox import DEFAULT_REALM, Fault, RealmRecord, Sandbox
 
 pytestmark = pytest.mark.protocol
 

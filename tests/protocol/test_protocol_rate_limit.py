@@ -9,11 +9,12 @@ import re
 import grpc
 import pytest
 
-from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox
 from tests.protocol.test_protocol import inputs, oauth_config
 from tests.support.native_process import NativeProcess
 from tests.support.native_process import Secret as NativeSecret
 from tests.support.provider_process import ProviderProcess
+
+from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox
 
 pytestmark = pytest.mark.protocol
 

@@ -10,10 +10,11 @@ import grpc
 import pytest
 from pulumi.runtime.rpc import UNKNOWN
 
-from bw_pulumi import compute_hashes
-from bw_pulumi.sandbox import Sandbox
 from tests.protocol.test_protocol import oauth_config
 from tests.support.provider_process import REALM, ProviderProcess
+
+from bw_pulumi import compute_hashes
+from bw_pulumi.sandbox import Sandbox
 
 pytestmark = pytest.mark.protocol
 

@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 from pulumi.runtime import proto
 
-from bw_pulumi import compute_hashes
-from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox, StoredCredential
 from tests.protocol.test_protocol import oauth_config
 from tests.sandbox.test_spec_alignment import PASSWORD
 from tests.support.native_process import NativeProcess, Secret, plain
 from tests.support.provider_process import PROVIDER_KEY, ProviderProcess
+
+from bw_pulumi import compute_hashes
+from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox, StoredCredential
 
 NATIVE_NO_ENV = {"BW_ACCOUNT_ID": "", "BW_USERNAME": "", "BW_CLIENT_ID": "", "BW_CLIENT_SECRET": ""}
 

@@ -9,6 +9,8 @@ import pytest
 import requests
 from requests.exceptions import ChunkedEncodingError
 
+from tests.support.fixtures import RecordingSleeper, basic_settings, oauth_settings
+
 from bw_pulumi import compute_hashes
 from bw_pulumi.auth import OAuthClientCredentials
 from bw_pulumi.client import BandwidthClient
@@ -16,7 +18,6 @@ from bw_pulumi.errors import BandwidthApiError
 from bw_pulumi.models import Credential
 from bw_pulumi.retry import RetryPolicy
 from bw_pulumi.sandbox import DEFAULT_REALM, Fault, Sandbox, StoredCredential
-from tests.support.fixtures import RecordingSleeper, basic_settings, oauth_settings
 
 PASSWORD = "Tr0ub4dor&3-not-in-any-message"
 

@@ -13,12 +13,13 @@ from typing import Any
 
 import pytest
 
+from tests.support.fixtures import RecordingSleeper
+
 from bw_pulumi import compute_hashes
 from bw_pulumi.auth import BasicAuth
 from bw_pulumi.client import BandwidthClient, ClientSettings
 from bw_pulumi.errors import BandwidthApiError
 from bw_pulumi.models import Credential, RealmSettings
-from tests.support.fixtures import RecordingSleeper
 
 ERROR_IN_200 = (
     b"<SipCredentialResponse><ResponseStatus><ErrorCode>23025</ErrorCode>"

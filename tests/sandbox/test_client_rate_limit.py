@@ -13,6 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from tests.support.fixtures import oauth_settings
+
 from bw_pulumi import compute_hashes
 from bw_pulumi.client import BandwidthClient
 from bw_pulumi.errors import BandwidthApiError
@@ -20,7 +22,6 @@ from bw_pulumi.models import Credential
 from bw_pulumi.rate_limit import RateLimited
 from bw_pulumi.retry import RetryPolicy
 from bw_pulumi.sandbox import DEFAULT_REALM, Fault, Sandbox
-from tests.support.fixtures import oauth_settings
 
 START = 1_800_000_000.8  # 2027-01-15 08:00:00.8 UTC: a 3 s window resets 3.2 s later
 

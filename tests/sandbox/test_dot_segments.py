@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 import requests
 
+from tests.support.fixtures import oauth_settings
+
 from bw_pulumi import InvalidInputError
 from bw_pulumi.client import BandwidthClient
 from bw_pulumi.credential_ops import CredentialOperations
@@ -19,7 +21,6 @@ from bw_pulumi.errors import BandwidthApiError
 from bw_pulumi.models import Credential, RealmSettings
 from bw_pulumi.realm_ops import RealmOperations
 from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox
-from tests.support.fixtures import oauth_settings
 
 BAD_IDS = [".", "..", "", "../x", "1/..", "../..", "1/.", "/1"]
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from tests.support.fixtures import oauth_settings
+
 from bw_pulumi import compute_hashes
 from bw_pulumi.client import BandwidthClient
 from bw_pulumi.credential_ops import CredentialOperations
 from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox, StoredCredential
-from tests.support.fixtures import oauth_settings
 
 
 def fill(sandbox: Sandbox, count: int) -> list[str]:

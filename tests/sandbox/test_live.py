@@ -7,10 +7,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.support.live import LiveApi, unique_name
+
 from bw_pulumi.client import BandwidthClient
 from bw_pulumi.models import Credential
 from bw_pulumi.settings import load_client_settings
-from tests.support.live import LiveApi, unique_name
 
 
 @pytest.fixture(autouse=True)

@@ -6,11 +6,12 @@ import logging
 
 import pytest
 
+from tests.support.fixtures import RecordingSleeper, oauth_settings
+
 from bw_pulumi import compute_hashes
 from bw_pulumi.client import BandwidthClient
 from bw_pulumi.credential_ops import CredentialOperations
 from bw_pulumi.sandbox import DEFAULT_REALM, Fault, Sandbox, StoredCredential
-from tests.support.fixtures import RecordingSleeper, oauth_settings
 
 PASSWORD = "log-test-password-never-logged"
 

@@ -12,11 +12,12 @@ from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.runtime.rpc import UNKNOWN
 
+from tests.unit.test_provider import PASSWORD, inputs
+
 from bw_pulumi import SipCredentialProvider, compute_hashes
 from bw_pulumi.errors import BandwidthApiError, ConfigurationError
 from bw_pulumi.hook_errors import ProviderOperationError
 from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox, StoredCredential
-from tests.unit.test_provider import PASSWORD, inputs
 
 
 def configured(sandbox: Sandbox, **overrides: str) -> SipCredentialProvider:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.fixtures import RecordingSleeper, oauth_settings
+
 from bw_pulumi.client import BandwidthClient
 from bw_pulumi.errors import BandwidthApiError
 from bw_pulumi.realm_ops import RealmOperations, Waiting
 from bw_pulumi.retry import RetryPolicy
 from bw_pulumi.sandbox import Fault, Sandbox
-from tests.support.fixtures import RecordingSleeper, oauth_settings
 
 
 def operations(

@@ -11,6 +11,9 @@ from typing import Any
 
 import pytest
 
+from tests.support.fixtures import oauth_settings
+from tests.support.sandbox_http import FakeClock
+
 from bw_pulumi import compute_hashes
 from bw_pulumi.client import BandwidthClient
 from bw_pulumi.credential_ops import CredentialOperations
@@ -18,8 +21,6 @@ from bw_pulumi.errors import BandwidthApiError
 from bw_pulumi.realm_ops import RealmOperations, RealmWaitError, Waiting
 from bw_pulumi.realms_client import UsernameCaseError
 from bw_pulumi.sandbox import Fault, Sandbox
-from tests.support.fixtures import oauth_settings
-from tests.support.sandbox_http import FakeClock
 
 PASSWORD = "realm-scoped-password"
 

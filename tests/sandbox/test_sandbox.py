@@ -13,8 +13,9 @@ import defusedxml.ElementTree as SafeET
 import pytest
 import requests
 
-from bw_pulumi.sandbox import DEFAULT_REALM, RequestRecord, Sandbox, StoredCredential
 from tests.support.sandbox_http import ACCOUNT, BASIC, CLIENT, H1, H1B, XML, creds_url, web
+
+from bw_pulumi.sandbox import DEFAULT_REALM, RequestRecord, Sandbox, StoredCredential
 
 APP_ID = "1b7d4d6a-3f3e-4c55-9c1e-5b2f6f0f9a11"
 

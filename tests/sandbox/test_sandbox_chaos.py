@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 import requests
 
+from tests.support.fixtures import RecordingSleeper, oauth_settings
+from tests.support.sandbox_http import H1, H1B, XML, creds_url, realms_url, web
+
 from bw_pulumi import compute_hashes
 from bw_pulumi.client import BandwidthClient
 from bw_pulumi.models import Credential, RealmSettings
 from bw_pulumi.sandbox import DEFAULT_REALM, Fault, Sandbox
-from tests.support.fixtures import RecordingSleeper, oauth_settings
-from tests.support.sandbox_http import H1, H1B, XML, creds_url, realms_url, web
 
 CONTROL_JSON = {"Content-Type": "application/json"}
 

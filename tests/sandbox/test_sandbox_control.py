@@ -15,9 +15,6 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from bw_pulumi.sandbox import DEFAULT_REALM, Fault, Sandbox, StoredCredential
-from bw_pulumi.sandbox.routes import SandboxRequestHandler
-from bw_pulumi.sandbox.server import serve
 from tests.support.sandbox_http import (
     ACCOUNT,
     BASIC,
@@ -30,6 +27,10 @@ from tests.support.sandbox_http import (
     creds_url,
     web,
 )
+
+from bw_pulumi.sandbox import DEFAULT_REALM, Fault, Sandbox, StoredCredential
+from bw_pulumi.sandbox.routes import SandboxRequestHandler
+from bw_pulumi.sandbox.server import serve
 
 REPO = Path(__file__).resolve().parents[2]
 

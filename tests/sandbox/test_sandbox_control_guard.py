@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from bw_pulumi.sandbox import Sandbox, StoredCredential
 from tests.support.sandbox_http import BASIC, JSON, creds_url, web
+
+from bw_pulumi.sandbox import Sandbox, StoredCredential
 
 
 def control(sb: Sandbox, route: str) -> str:

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from bw_pulumi.sandbox import Sandbox, StoredCredential
 from tests.support.sandbox_http import BASIC, H1, H1B, creds_url, realms_url, web
+
+from bw_pulumi.sandbox import Sandbox, StoredCredential
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ import defusedxml.ElementTree as SafeET
 import pytest
 import requests
 
-from bw_pulumi.sandbox import Fault, Sandbox
 from tests.support.sandbox_http import H1, H1B, XML, creds_url, web
+
+from bw_pulumi.sandbox import Fault, Sandbox
 
 CREATE_BOB = (
     "<SipCredentials><SipCredential><UserName>bob</UserName>"

@@ -14,10 +14,11 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from bw_pulumi.sandbox import Fault, Sandbox
-from bw_pulumi.sandbox.routes import SandboxRequestHandler
 from tests.support.fixtures import RecordingSleeper
 from tests.support.sandbox_http import BASIC, CLIENT, JSON, creds_url, web
+
+from bw_pulumi.sandbox import Fault, Sandbox
+from bw_pulumi.sandbox.routes import SandboxRequestHandler
 
 BARRIER_TIMEOUT = 5.0
 

@@ -10,8 +10,9 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from bw_pulumi.sandbox import Sandbox
 from tests.support.sandbox_http import BASIC, CLIENT, FakeClock, creds_url, realms_url, web
+
+from bw_pulumi.sandbox import Sandbox
 
 START = 1_800_000_000.2  # epoch seconds; the first window's reset is a whole second
 

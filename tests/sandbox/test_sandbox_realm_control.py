@@ -9,8 +9,9 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from bw_pulumi.sandbox import RealmSettings, Sandbox
 from tests.support.sandbox_http import BASIC, H1, H1B, JSON, XML, FakeClock, realms_url, web
+
+from bw_pulumi.sandbox import RealmSettings, Sandbox
 
 NEW_H1 = "3" * 32
 

@@ -15,7 +15,6 @@ import defusedxml.ElementTree as SafeET
 import pytest
 import requests
 
-from bw_pulumi.sandbox import DEFAULT_REALM, Fault, RealmStatus, Sandbox
 from tests.support.sandbox_http import (
     ACCOUNT,
     BASIC,
@@ -28,6 +27,8 @@ from tests.support.sandbox_http import (
     realms_url,
     web,
 )
+
+from bw_pulumi.sandbox import DEFAULT_REALM, Fault, RealmStatus, Sandbox
 
 APP_ID = "1b7d4d6a-3f3e-4c55-9c1e-5b2f6f0f9a11"
 NEW_H1 = "1" * 32

@@ -10,12 +10,6 @@ from typing import Any
 
 import pytest
 
-from bw_pulumi.auth import BasicAuth
-from bw_pulumi.bridge import BridgeEndpoint, NetworkBridgeCall, TwilioCredentials
-from bw_pulumi.client import BandwidthClient, ClientSettings
-from bw_pulumi.errors import BandwidthApiError
-from bw_pulumi.models import Credential
-from bw_pulumi.twilio_call import TwilioCallError, place_call
 from tests.support.fake_twilio import FakeTwilio, running_fake_twilio
 from tests.support.fixtures import RecordingSleeper
 from tests.unit.test_scrubbing import (
@@ -27,6 +21,13 @@ from tests.unit.test_scrubbing import (
     echoed_forms,
     leaked,
 )
+
+from bw_pulumi.auth import BasicAuth
+from bw_pulumi.bridge import BridgeEndpoint, NetworkBridgeCall, TwilioCredentials
+from bw_pulumi.client import BandwidthClient, ClientSettings
+from bw_pulumi.errors import BandwidthApiError
+from bw_pulumi.models import Credential
+from bw_pulumi.twilio_call import TwilioCallError, place_call
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "auth-Token/0f1e+2d3c=4b5a"

@@ -6,8 +6,9 @@ from __future__ import annotations
 import socket
 import time
 
-from bw_pulumi.sip import CheckResult, Endpoint, Identity, Outcome, check_registration
 from tests.support.fake_registrar import FakeRegistrar, Received
+
+from bw_pulumi.sip import CheckResult, Endpoint, Identity, Outcome, check_registration
 
 REALM = "custxx.auth.bandwidth.com"
 ALICE = Identity("alice", "s3cret-pw", REALM, "alice", REALM)

@@ -14,14 +14,15 @@ from typing import Any, ClassVar
 import pytest
 import requests
 
+from tests.support.fixtures import RecordingSleeper, oauth_settings
+from tests.support.sandbox_http import H1, H1B, XML, creds_url, realms_url
+from tests.unit.test_spec_alignment import SPEC_REALM_PUT, parse
+
 from bw_pulumi import compute_hashes
 from bw_pulumi.client import BandwidthClient
 from bw_pulumi.domain import InvalidInputError
 from bw_pulumi.models import Credential, RealmSettings
 from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox
-from tests.support.fixtures import RecordingSleeper, oauth_settings
-from tests.support.sandbox_http import H1, H1B, XML, creds_url, realms_url
-from tests.unit.test_spec_alignment import SPEC_REALM_PUT, parse
 
 #: "List SIP Credentials On Realm", 404 example.
 SPEC_EMPTY_LIST = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>

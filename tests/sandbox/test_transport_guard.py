@@ -20,6 +20,8 @@ from typing import Any
 import pytest
 import requests
 
+from tests.support.fixtures import RecordingSleeper
+
 from bw_pulumi import compute_hashes
 from bw_pulumi.auth import BasicAuth, OAuthClientCredentials
 from bw_pulumi.client import BandwidthClient, ClientSettings
@@ -27,7 +29,6 @@ from bw_pulumi.errors import BandwidthApiError
 from bw_pulumi.http_guard import MAX_RESPONSE_BYTES
 from bw_pulumi.models import Credential
 from bw_pulumi.retry import RetryPolicy
-from tests.support.fixtures import RecordingSleeper
 
 TLS = Path(__file__).parent / "fixtures" / "tls"
 HASHES = compute_hashes("guarded", "a password", "custxx.auth.bandwidth.com")

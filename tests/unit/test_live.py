@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from bw_pulumi.auth import BasicAuth, OAuthClientCredentials
-from bw_pulumi.domain import validate_realm_name, validate_username
-from bw_pulumi.transport import DEFAULT_API_URL
 from tests.support.live import (
     UNIQUE_NAME_MAX_LENGTH,
     live_requested,
@@ -16,6 +13,10 @@ from tests.support.live import (
     skip_reason,
     unique_name,
 )
+
+from bw_pulumi.auth import BasicAuth, OAuthClientCredentials
+from bw_pulumi.domain import validate_realm_name, validate_username
+from bw_pulumi.transport import DEFAULT_API_URL
 
 CREDENTIAL_VARIABLES = (
     "BW_ACCOUNT_ID",

@@ -3,11 +3,12 @@ tests/sandbox/test_sandbox_control.py)."""
 
 from __future__ import annotations
 
-from bw_pulumi.sandbox import DEFAULT_REALM, StoredCredential
 from tests.support.sandbox_http import (
     H1,
     H1B,
 )
+
+from bw_pulumi.sandbox import DEFAULT_REALM, StoredCredential
 
 
 def test_stored_credential() -> None:

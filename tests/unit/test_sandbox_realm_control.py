@@ -3,8 +3,9 @@ tests/sandbox/test_sandbox_realm_control.py)."""
 
 from __future__ import annotations
 
-from bw_pulumi.sandbox import StoredRealmCredential
 from tests.support.sandbox_http import H1, H1B
+
+from bw_pulumi.sandbox import StoredRealmCredential
 
 
 def test_stored_realm_credential_hides_hashes() -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support import sip_stack
+
 from bw_pulumi import compute_hashes
 from bw_pulumi.sandbox import StoredCredential
-from tests.support import sip_stack
 
 REALM = "custxx.auth.bandwidth.com"
 
