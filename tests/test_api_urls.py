@@ -13,10 +13,10 @@ from native_process import NativeProcess, Secret
 from provider_process import ProviderProcess
 from test_protocol import oauth_config
 
-from bw_pulumi.api_urls import url_problem
-from bw_pulumi.errors import ConfigurationError
+from bw_pulumi.api.errors import ConfigurationError
+from bw_pulumi.api.urls import url_problem
+from bw_pulumi.config.settings import load_api_urls, load_client_settings
 from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox
-from bw_pulumi.settings import load_api_urls, load_client_settings
 
 BASIC = {"bandwidth:accountId": "1", "bandwidth:apiUsername": "u", "bandwidth:apiPassword": "p"}
 NO_ENV = {"BW_ACCOUNT_ID": "", "BW_USERNAME": "", "BW_CLIENT_ID": "", "BW_CLIENT_SECRET": ""}

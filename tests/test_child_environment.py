@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bw_pulumi.stack import child_environment
+from bw_pulumi.cli.stack import child_environment
 
 SECRETS = {
     "BW_SIP_PASSWORD": "sip-password-1",
@@ -76,7 +76,7 @@ def test_the_pulumi_child_of_a_command_gets_no_secret(tmp_path: Path, command: l
     stack = tmp_path / "stack"
     stack.mkdir()
     result = subprocess.run(
-        [sys.executable, "-m", "bw_pulumi.cli", *command, "--stack", str(stack)],
+        [sys.executable, "-m", "bw_pulumi.cli.main", *command, "--stack", str(stack)],
         capture_output=True,
         text=True,
         env=env,

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from bw_pulumi.domain import InvalidInputError, validate_domain, validate_username
+from bw_pulumi.api.errors import InvalidInputError
+from bw_pulumi.resources.sip_credential.rules import validate_domain, validate_username
 from bw_pulumi.sandbox import rules
 from bw_pulumi.sandbox.rules import ApiError
 

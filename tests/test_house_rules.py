@@ -67,14 +67,14 @@ def test_the_sandbox_imports_nothing_from_the_rest_of_bw_pulumi() -> None:
 @pytest.mark.parametrize(
     "source",
     [
-        "from bw_pulumi.domain import compute_hashes",
-        "import bw_pulumi.client",
-        "import json, bw_pulumi.wire as wire",
+        "from bw_pulumi.resources.sip_credential.rules import compute_hashes",
+        "import bw_pulumi.resources.sip_credential.account_api",
+        "import json, bw_pulumi.api.xml as wire",
         "from bw_pulumi import errors",
         "from .. import domain",
         "from ..codes import CREDENTIAL_EXISTS",
-        "def later():\n    from bw_pulumi.models import Credential",
-        "importlib.import_module('bw_pulumi.wire')",
+        "def later():\n    from bw_pulumi.resources.sip_credential.models import Credential",
+        "importlib.import_module('bw_pulumi.api.xml')",
         "__import__('bw_pulumi')",
     ],
 )

@@ -1,5 +1,6 @@
-"""Refresh in pages: the cost and freshness rules of bw_pulumi.listing, then the same reads
-through the provider against the sandbox, compared with one GET per credential."""
+"""Refresh in pages: the cost and freshness rules of bw_pulumi.resources.sip_credential.listing,
+then the same reads through the provider against the sandbox, compared with one GET per
+credential."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ import pytest
 from conftest import oauth_settings
 
 from bw_pulumi import compute_hashes
-from bw_pulumi.client import BandwidthClient
-from bw_pulumi.credential_ops import CredentialOperations
-from bw_pulumi.listing import FIRST_PAGE, Listing
-from bw_pulumi.models import Credential
+from bw_pulumi.resources.client import BandwidthClient
+from bw_pulumi.resources.sip_credential.listing import FIRST_PAGE, Listing
+from bw_pulumi.resources.sip_credential.models import Credential
+from bw_pulumi.resources.sip_credential.operations import CredentialOperations
 from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox, StoredCredential
 
 

@@ -13,8 +13,8 @@ from pulumi.dynamic.config import Config
 from pulumi.runtime.rpc import UNKNOWN
 
 from bw_pulumi import SipCredentialProvider, compute_hashes
-from bw_pulumi.errors import BandwidthApiError, ConfigurationError
-from bw_pulumi.hook_errors import ProviderOperationError
+from bw_pulumi.api.errors import BandwidthApiError, ConfigurationError
+from bw_pulumi.resources.hook_errors import ProviderOperationError
 from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox, StoredCredential
 
 PASSWORD = "pr0vider-test-password"
@@ -420,7 +420,7 @@ def test_read_raises_rather_than_dropping_state_on_a_foreign_404(sandbox: Sandbo
 
 
 def test_desired_credential_repr_hides_the_password() -> None:
-    from bw_pulumi.provider import DesiredCredential
+    from bw_pulumi.resources.sip_credential.operations import DesiredCredential
 
     assert PASSWORD not in repr(DesiredCredential.from_props(inputs()))
 
@@ -428,8 +428,8 @@ def test_desired_credential_repr_hides_the_password() -> None:
 def test_stack_config_auth_wins_over_environment_auth(
     sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bw_pulumi.auth import BasicAuth
-    from bw_pulumi.settings import load_client_settings
+    from bw_pulumi.api.auth import BasicAuth
+    from bw_pulumi.config.settings import load_client_settings
 
     env = {"BW_CLIENT_ID": "other-account-client", "BW_CLIENT_SECRET": "other-secret"}
     config = {

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from pulumi_stack import REPO, PulumiStack
 
-from bw_pulumi.sandbox_command import DEFAULT_PORT, parse_port
+from bw_pulumi.cli.sandbox import DEFAULT_PORT, parse_port
 
-COMMAND = [sys.executable, "-m", "bw_pulumi.cli", "sandbox"]
+COMMAND = [sys.executable, "-m", "bw_pulumi.cli.main", "sandbox"]
 
 
 def run_sandbox(*args: str) -> subprocess.CompletedProcess[str]:

@@ -15,12 +15,13 @@ from conftest import RecordingSleeper
 from fake_twilio import FakeTwilio, running_fake_twilio
 
 from bw_pulumi import compute_hashes
-from bw_pulumi.auth import BasicAuth
-from bw_pulumi.bridge import BridgeEndpoint, NetworkBridgeCall, TwilioCredentials
-from bw_pulumi.client import BandwidthClient, ClientSettings
-from bw_pulumi.errors import REDACTED, BandwidthApiError, basic_credentials, scrub
-from bw_pulumi.models import Credential
-from bw_pulumi.twilio_call import TwilioCallError, place_call
+from bw_pulumi.api.auth import BasicAuth
+from bw_pulumi.api.errors import REDACTED, BandwidthApiError, basic_credentials, scrub
+from bw_pulumi.api.transport import ClientSettings
+from bw_pulumi.cli.bridge import BridgeEndpoint, NetworkBridgeCall, TwilioCredentials
+from bw_pulumi.cli.twilio_call import TwilioCallError, place_call
+from bw_pulumi.resources.client import BandwidthClient
+from bw_pulumi.resources.sip_credential.models import Credential
 
 API_USER = "api-user"
 API_PASSWORD = "Api pa$$/w0rd&more"
@@ -136,7 +137,7 @@ def test_a_bandwidth_error_body_is_scrubbed_of_every_form(
     echo.text = escape_xml(" | ".join([*forms.values(), hashes]))
     credential = Credential("ext100", HASHES.hash1, HASHES.hash1b, realm=REALM)
     with pytest.raises(BandwidthApiError) as caught:
-        client.update_credential(credential)
+        client.credentials.update_credential(credential)
     message = str(caught.value)
     assert "HTTP 400 [23001]" in message
     assert leaked(message, API_USER, API_PASSWORD) == [], message

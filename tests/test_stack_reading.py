@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bw_pulumi.secret_input import read_secret
-from bw_pulumi.stack import StackReadError, stack_credentials
+from bw_pulumi.cli.secret_input import read_secret
+from bw_pulumi.cli.stack import StackReadError, stack_credentials
 
 DYNAMIC = "pulumi-python:dynamic/bandwidth:SipCredential"
 

@@ -15,7 +15,7 @@ from fake_twilio import FakeTwilio, running_fake_twilio
 from test_call import call_args, run_call
 from test_sip_register import challenge
 
-from bw_pulumi.terminal import printable
+from bw_pulumi.cli.terminal import printable
 
 REALM = "custxx.auth.bandwidth.com"
 #: Erase the line, return to its start, print a fake result, a fake summary; set the window
@@ -54,7 +54,7 @@ def verify(port: int) -> subprocess.CompletedProcess[bytes]:
         [
             sys.executable,
             "-m",
-            "bw_pulumi.cli",
+            "bw_pulumi.cli.main",
             "verify",
             *("--registrar", f"127.0.0.1:{port}", "--username", "alice", "--realm", REALM),
             *("--timeout", "5"),

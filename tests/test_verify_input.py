@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from bw_pulumi.domain import InvalidInputError
+from bw_pulumi.api.errors import InvalidInputError
+from bw_pulumi.cli.verify import parse_registrar
 from bw_pulumi.sip import Endpoint
-from bw_pulumi.verify_command import parse_registrar
 
 REALM = "custxx.auth.bandwidth.com"
 
@@ -21,7 +21,7 @@ def verify(
 ) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k != "BW_SIP_PASSWORD"}
     return subprocess.run(
-        [sys.executable, "-m", "bw_pulumi.cli", "verify", *args],
+        [sys.executable, "-m", "bw_pulumi.cli.main", "verify", *args],
         input=stdin,
         capture_output=True,
         text=True,
