@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from bw_pulumi.domain import InvalidInputError, validate_domain, validate_username
-from bw_pulumi.sandbox import rules
-from bw_pulumi.sandbox.rules import ApiError
+from bw_pulumi.sandbox import ApiError
+from bw_pulumi.sandbox.credentials import rules
 
 DOMAINS = {
     "somewhere.com": True,

@@ -10,19 +10,19 @@ silent: ``docs/bandwidth-api.md``. Tests pin the choices down.
 The realms API and realm-scoped credentials: ``realms.py`` (its choices and module map).
 """
 
-from .faults import Fault, FaultKind
-from .models import DEFAULT_REALM, AuthKind, RequestRecord, StoredCredential
-from .rate_limits import EarlyRequest, RateLimitMode, RateLimitStats
-from .realm_models import (
+from .core.faults import Fault, FaultKind
+from .core.rate_limits import EarlyRequest, RateLimitMode, RateLimitStats
+from .core.state import SandboxConfig
+from .credentials.models import DEFAULT_REALM, AuthKind, RequestRecord, StoredCredential
+from .credentials.rules import ApiError
+from .realms.models import (
     RealmRecord,
     RealmSettings,
     RealmStatus,
     StoredRealmCredential,
     UsernameEchoCase,
 )
-from .rules import ApiError
 from .server import Sandbox, serve
-from .state import SandboxConfig
 
 __all__ = [
     "DEFAULT_REALM",

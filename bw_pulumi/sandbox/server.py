@@ -11,20 +11,12 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Final
 
-from .chaos import WRITE_METHODS, ChaosSettings
-from .deleter import DeleterPlan
-from .faults import Fault, FaultQueue
-from .models import DEFAULT_REALM, RequestRecord, StoredCredential
-from .rate_limits import DEFAULT_GRACE_SECONDS, RateLimitMode, RateLimitStats
-from .realm_models import (
-    RealmRecord,
-    RealmSettings,
-    RealmStatus,
-    StoredRealmCredential,
-    UsernameEchoCase,
-)
-from .routes import API_PREFIX, TOKEN_PATH, SandboxHTTPServer, SandboxHTTPServerV6
-from .state import (
+from .core.chaos import WRITE_METHODS, ChaosSettings
+from .core.deleter import DeleterPlan
+from .core.faults import Fault, FaultQueue
+from .core.rate_limits import DEFAULT_GRACE_SECONDS, RateLimitMode, RateLimitStats
+from .core.routes import API_PREFIX, TOKEN_PATH, SandboxHTTPServer, SandboxHTTPServerV6
+from .core.state import (
     DEFAULT_ACCOUNT_ID,
     DEFAULT_BASIC_PASSWORD,
     DEFAULT_BASIC_USERNAME,
@@ -33,6 +25,14 @@ from .state import (
     DEFAULT_TOKEN_TTL_SECONDS,
     SandboxConfig,
     SandboxState,
+)
+from .credentials.models import DEFAULT_REALM, RequestRecord, StoredCredential
+from .realms.models import (
+    RealmRecord,
+    RealmSettings,
+    RealmStatus,
+    StoredRealmCredential,
+    UsernameEchoCase,
 )
 
 #: serve_forever's poll interval: shutdown() waits up to this long, once per stop.

@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from xml.etree.ElementTree import Element, SubElement
 
-from . import xmlshapes
-from .realm_models import RealmRecord, StoredRealmCredential
-from .realm_rules import DUPLICATE_IN_REALM, RealmEntry, SubmittedRealm
-from .realms import RealmCreateOutcome
-from .xmlshapes import BodyError, parse_root, parse_submitted, response_status, to_bytes
+from ..credentials import xml as xmlshapes
+from ..credentials.xml import BodyError, parse_root, parse_submitted, response_status, to_bytes
+from .models import RealmRecord, StoredRealmCredential
+from .rules import DUPLICATE_IN_REALM, RealmEntry, SubmittedRealm
+from .store import RealmCreateOutcome
 
 REALM_ROOT = "RealmResponse"
 REALMS_ROOT = "RealmsResponse"

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Final
 from urllib.parse import parse_qsl, urlencode
 
-from . import xmlshapes
-from .wire import Reply, Request, xml_reply
+from ..credentials import xml as xmlshapes
+from .http import Reply, Request, xml_reply
 
 ERROR_ROOT: Final = "ErrorResponse"
 DEFAULT_PAGE_SIZE: Final = 500

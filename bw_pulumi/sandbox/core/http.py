@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from .models import AuthKind
+from ..credentials.models import AuthKind
 
 XML_TYPE: Final = "application/xml; charset=utf-8"
 JSON_TYPE: Final = "application/json"

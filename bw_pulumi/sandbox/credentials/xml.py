@@ -10,9 +10,9 @@ from xml.etree.ElementTree import Element, ParseError, SubElement, tostring
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
+from ..core.state import CreateOutcome
 from .models import CREDENTIAL_ELEMENTS, StoredCredential
 from .rules import ApiError, Submitted
-from .state import CreateOutcome
 
 CHECK_INPUT: Final = "Please check your input parameters."
 

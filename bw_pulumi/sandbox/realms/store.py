@@ -48,11 +48,11 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from . import realm_rules as rr
-from .realm_models import RealmRecord, RealmSettings, StoredRealmCredential, echo_case
-from .realm_out_of_band import OutOfBandRealms
-from .realm_table import Realm, RealmTable, Slot
-from .rules import ApiError
+from ..credentials.rules import ApiError
+from . import rules as rr
+from .models import RealmRecord, RealmSettings, StoredRealmCredential, echo_case
+from .out_of_band import OutOfBandRealms
+from .table import Realm, RealmTable, Slot
 
 
 @dataclass(frozen=True)

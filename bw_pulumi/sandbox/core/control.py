@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 from urllib.parse import unquote
 
-from . import control_guard, deleter, rate_limits, realm_control
+from ..credentials.models import StoredCredential
+from ..realms import control as realm_control
+from . import control_guard, deleter, rate_limits
 from .chaos import ChaosSettings
 from .faults import Fault, FaultQueue
-from .models import StoredCredential
+from .http import Reply, Request, json_reply
 from .state import SandboxState
-from .wire import Reply, Request, json_reply
 
 PREFIX = "/_sandbox/"
 

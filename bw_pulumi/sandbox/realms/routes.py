@@ -32,15 +32,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from . import realm_xml, spec_shapes, xmlshapes
-from .realm_rules import RealmApiError
-from .realm_xml import CREDENTIAL_ROOT, CREDENTIALS_ROOT, REALM_ROOT, REALMS_ROOT
-from .realms import RealmStore
-from .route_helpers import Paging, method_not_allowed, not_found_route, require_xml
-from .rules import ApiError
-from .spec_shapes import ResponseShapes
-from .state import SandboxState
-from .wire import Reply, Request, xml_reply
+from ..core import spec_shapes
+from ..core.http import Reply, Request, xml_reply
+from ..core.route_helpers import Paging, method_not_allowed, not_found_route, require_xml
+from ..core.spec_shapes import ResponseShapes
+from ..core.state import SandboxState
+from ..credentials import xml as xmlshapes
+from ..credentials.rules import ApiError
+from . import xml as realm_xml
+from .rules import RealmApiError
+from .store import RealmStore
+from .xml import CREDENTIAL_ROOT, CREDENTIALS_ROOT, REALM_ROOT, REALMS_ROOT
 
 Handler = Callable[[], Reply]
 #: Per method: the root element of its error bodies, and the handler.

@@ -24,10 +24,10 @@ from dataclasses import fields, replace
 from typing import Final, cast
 from urllib.parse import unquote
 
-from .realm_models import RealmSettings, RealmStatus
-from .realm_out_of_band import OutOfBandRealms
-from .realms import RealmStore
-from .wire import Reply, Request, json_reply
+from ..core.http import Reply, Request, json_reply
+from .models import RealmSettings, RealmStatus
+from .out_of_band import OutOfBandRealms
+from .store import RealmStore
 
 ROUTE_PREFIXES: Final = ("realm-settings", "api-realms")
 _SETTINGS: Final = frozenset(f.name for f in fields(RealmSettings))

@@ -11,12 +11,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from . import rules
+from ..credentials import rules
+from ..credentials.models import DEFAULT_REALM, RequestRecord, StoredCredential, credential_key
+from ..realms.store import RealmStore
 from .deleter import ConcurrentDeleter
 from .faults import MAX_DELAY_SECONDS
-from .models import DEFAULT_REALM, RequestRecord, StoredCredential, credential_key
 from .rate_limits import RateLimiter
-from .realms import RealmStore
 from .spec_shapes import ResponseShapes
 
 # Well-known sandbox-only credentials (the CLI prints them); never real secrets.

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Final
 
-from . import realm_rules as rr
-from .realm_models import RealmRecord, RealmSettings, RealmStatus, StoredRealmCredential
+from . import rules as rr
+from .models import RealmRecord, RealmSettings, RealmStatus, StoredRealmCredential
 
 FIRST_REALM_ID: Final = 101
 FIRST_CREDENTIAL_ID: Final = 50001

@@ -12,10 +12,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Final
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import control, realm_routes, xmlshapes
+from ..credentials import xml as xmlshapes
+from ..credentials.models import RequestRecord, StoredCredential
+from ..credentials.rules import NONE_FOUND, NOT_FOUND, ApiError
+from ..realms import routes as realm_routes
+from . import control
 from .chaos import LOST_STATUS, UNAVAILABLE_STATUS
 from .faults import Fault, FaultQueue
-from .models import RequestRecord, StoredCredential
+from .http import Reply, Request, basic_matches, json_reply, xml_reply
 from .route_helpers import (
     ERROR_ROOT,
     Paging,
@@ -23,9 +27,7 @@ from .route_helpers import (
     not_found_route,
     require_xml,
 )
-from .rules import NONE_FOUND, NOT_FOUND, ApiError
 from .state import SandboxState
-from .wire import Reply, Request, basic_matches, json_reply, xml_reply
 
 API_PREFIX: Final = "/api"
 TOKEN_PATH: Final = "/api/v1/oauth2/token"  # noqa: S105 - a URL path, not a secret

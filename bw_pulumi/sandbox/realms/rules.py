@@ -47,9 +47,9 @@ import re
 from dataclasses import dataclass, replace
 from typing import Final
 
-from . import rules
-from .realm_models import StoredRealmCredential
-from .rules import ApiError, Submitted
+from ..credentials import rules
+from ..credentials.rules import ApiError, Submitted
+from .models import StoredRealmCredential
 
 SIP_CREDENTIALS_DISABLED: Final = 33004
 DEFAULT_REALM_UNDELETABLE: Final = 33006
