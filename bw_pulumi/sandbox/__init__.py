@@ -10,11 +10,12 @@ silent: ``docs/bandwidth-api.md``. Tests pin the choices down.
 The realms API and realm-scoped credentials: ``realms.py`` (its choices and module map).
 """
 
+from .core.errors import ApiError
 from .core.faults import Fault, FaultKind
+from .core.http import AuthKind, RequestRecord
 from .core.rate_limits import EarlyRequest, RateLimitMode, RateLimitStats
 from .core.state import SandboxConfig
-from .credentials.models import DEFAULT_REALM, AuthKind, RequestRecord, StoredCredential
-from .credentials.rules import ApiError
+from .credentials.models import DEFAULT_REALM, StoredCredential
 from .realms.models import (
     RealmRecord,
     RealmSettings,

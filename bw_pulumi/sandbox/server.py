@@ -11,11 +11,13 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Final
 
+from .core.api import API_PREFIX, TOKEN_PATH
 from .core.chaos import WRITE_METHODS, ChaosSettings
 from .core.deleter import DeleterPlan
 from .core.faults import Fault, FaultQueue
+from .core.http import RequestRecord
+from .core.http_server import SandboxHTTPServer, SandboxHTTPServerV6
 from .core.rate_limits import DEFAULT_GRACE_SECONDS, RateLimitMode, RateLimitStats
-from .core.routes import API_PREFIX, TOKEN_PATH, SandboxHTTPServer, SandboxHTTPServerV6
 from .core.state import (
     DEFAULT_ACCOUNT_ID,
     DEFAULT_BASIC_PASSWORD,
@@ -26,7 +28,7 @@ from .core.state import (
     SandboxConfig,
     SandboxState,
 )
-from .credentials.models import DEFAULT_REALM, RequestRecord, StoredCredential
+from .credentials.models import DEFAULT_REALM, StoredCredential
 from .realms.models import (
     RealmRecord,
     RealmSettings,

@@ -24,7 +24,8 @@ from dataclasses import fields, replace
 from typing import Final, cast
 from urllib.parse import unquote
 
-from ..core.http import Reply, Request, json_reply
+from ..core.http import Reply, Request, json_body, json_reply
+from ..core.state import SandboxState
 from .models import RealmSettings, RealmStatus
 from .out_of_band import OutOfBandRealms
 from .store import RealmStore
@@ -34,11 +35,14 @@ _SETTINGS: Final = frozenset(f.name for f in fields(RealmSettings))
 _CREDENTIAL_FIELDS: Final = frozenset({"user_name", "hash1", "hash1b", "http_voice_v2_app_id"})
 
 
-def handle(store: RealmStore, request: Request, route: str, body: object) -> Reply:
-    """``route`` is the path after ``/_sandbox/``; ``body`` the parsed JSON (or None)."""
+def handle(state: SandboxState, request: Request, route: str) -> Reply | None:
+    """``route`` is the path after ``/_sandbox/``; None when it is not a realms route."""
+    if not route.startswith(ROUTE_PREFIXES):
+        return None
+    body = json_body(request)
     parts = [unquote(part) for part in route.split("/")]
     try:
-        reply = _dispatch(store, request.method, parts, body)
+        reply = _dispatch(state.realm_api, request.method, parts, body)
     except KeyError as error:
         return json_reply(404, {"error": str(error.args[0] if error.args else error)})
     if reply is None:

@@ -33,13 +33,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from ..core import spec_shapes
+from ..core.errors import ApiError
 from ..core.http import Reply, Request, xml_reply
 from ..core.route_helpers import Paging, method_not_allowed, not_found_route, require_xml
 from ..core.spec_shapes import ResponseShapes
 from ..core.state import SandboxState
-from ..credentials import xml as xmlshapes
-from ..credentials.rules import ApiError
-from . import xml as realm_xml
+from ..core.xml import BodyError, api_error_document, error_document
+from . import xml
 from .rules import RealmApiError
 from .store import RealmStore
 from .xml import CREDENTIAL_ROOT, CREDENTIALS_ROOT, REALM_ROOT, REALMS_ROOT
@@ -49,9 +49,9 @@ Handler = Callable[[], Reply]
 Routes = dict[str, tuple[str, Handler]]
 
 
-def route(state: SandboxState, request: Request, rest: Sequence[str]) -> Reply:
+def route(state: SandboxState, request: Request, account_id: str, rest: Sequence[str]) -> Reply:
     """``rest``: the path segments after ``/realms`` (the account is already checked:
-    the sandbox serves one account)."""
+    the sandbox serves one account, the store's)."""
     store = state.realm_api
     routes = _routes(store, request, list(rest), state.shapes)
     if routes is None:
@@ -63,13 +63,11 @@ def route(state: SandboxState, request: Request, rest: Sequence[str]) -> Reply:
         store.require_enabled()
         return handler()
     except RealmApiError as error:
-        return xml_reply(
-            error.status, xmlshapes.error_document(root, error.description, error.code)
-        )
+        return xml_reply(error.status, error_document(root, error.description, error.code))
     except ApiError as error:
-        return xml_reply(400, xmlshapes.api_error_document(root, error))
-    except xmlshapes.BodyError as error:
-        return xml_reply(400, xmlshapes.error_document(root, str(error)))
+        return xml_reply(400, api_error_document(root, error))
+    except BodyError as error:
+        return xml_reply(400, error_document(root, str(error)))
 
 
 def _routes(
@@ -118,27 +116,27 @@ def list_realms(store: RealmStore, shapes: ResponseShapes) -> Reply:
     realms = store.list_realms()
     if not realms and shapes.empty_list_not_found:
         return _no_credentials(store, REALMS_ROOT)
-    return xml_reply(200, realm_xml.realms_response(realms))
+    return xml_reply(200, xml.realms_response(realms))
 
 
 def create_realm(store: RealmStore, request: Request) -> Reply:
     unsupported = require_xml(request, REALM_ROOT)
     if unsupported is not None:
         return unsupported
-    created = store.create_realm(realm_xml.parse_realm_body(request.body))
-    return xml_reply(201, realm_xml.realm_response(created))
+    created = store.create_realm(xml.parse_realm_body(request.body))
+    return xml_reply(201, xml.realm_response(created))
 
 
 def get_realm(store: RealmStore, realm: str) -> Reply:
-    return xml_reply(200, realm_xml.realm_response(store.get_realm(realm)))
+    return xml_reply(200, xml.realm_response(store.get_realm(realm)))
 
 
 def update_realm(store: RealmStore, request: Request, realm: str) -> Reply:
     unsupported = require_xml(request, REALM_ROOT)
     if unsupported is not None:
         return unsupported
-    updated = store.update_realm(realm, realm_xml.parse_realm_body(request.body))
-    return xml_reply(200, realm_xml.realm_response(updated))
+    updated = store.update_realm(realm, xml.parse_realm_body(request.body))
+    return xml_reply(200, xml.realm_response(updated))
 
 
 def delete_realm(store: RealmStore, realm: str) -> Reply:
@@ -160,32 +158,32 @@ def list_credentials(
     try:
         page, size = paging.page_and_size()
     except ValueError as error:
-        return xml_reply(400, xmlshapes.error_document(CREDENTIALS_ROOT, str(error)))
+        return xml_reply(400, error_document(CREDENTIALS_ROOT, str(error)))
     if not visible and shapes.empty_list_not_found:
         return _no_credentials(store, CREDENTIALS_ROOT)
     start = (page - 1) * size
     links = paging.links(page, size, len(visible))
-    return xml_reply(200, realm_xml.list_response(visible[start : start + size], links))
+    return xml_reply(200, xml.list_response(visible[start : start + size], links))
 
 
 def _no_credentials(store: RealmStore, root: str) -> Reply:
     """The spec's answer to an empty list (``empty_list_not_found``)."""
     description = spec_shapes.no_credentials(store.account_id)
-    return xml_reply(404, xmlshapes.error_document(root, description, spec_shapes.NO_CREDENTIALS))
+    return xml_reply(404, error_document(root, description, spec_shapes.NO_CREDENTIALS))
 
 
 def create_credentials(store: RealmStore, request: Request, realm_id: str) -> Reply:
     unsupported = require_xml(request, CREDENTIALS_ROOT)
     if unsupported is not None:
         return unsupported
-    entries = realm_xml.parse_create_body(request.body)
-    status, body = realm_xml.create_response(store.create_credentials(realm_id, entries))
+    entries = xml.parse_create_body(request.body)
+    status, body = xml.create_response(store.create_credentials(realm_id, entries))
     return xml_reply(status, body)
 
 
 def get_credential(store: RealmStore, realm_id: str, credential_id: str) -> Reply:
     credential = store.visible_credential(realm_id, credential_id)
-    return xml_reply(200, realm_xml.single_response(credential))
+    return xml_reply(200, xml.single_response(credential))
 
 
 def update_credential(
@@ -194,9 +192,9 @@ def update_credential(
     unsupported = require_xml(request, CREDENTIAL_ROOT)
     if unsupported is not None:
         return unsupported
-    entry = realm_xml.parse_update_body(request.body)
+    entry = xml.parse_update_body(request.body)
     updated = store.update_credential(realm_id, credential_id, entry)
-    return xml_reply(200, realm_xml.single_response(updated))
+    return xml_reply(200, xml.single_response(updated))
 
 
 def delete_credential(store: RealmStore, realm_id: str, credential_id: str) -> Reply:

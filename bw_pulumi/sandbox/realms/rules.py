@@ -47,8 +47,9 @@ import re
 from dataclasses import dataclass, replace
 from typing import Final
 
+from ..core.errors import ApiError
 from ..credentials import rules
-from ..credentials.rules import ApiError, Submitted
+from ..credentials.rules import Submitted
 from .models import StoredRealmCredential
 
 SIP_CREDENTIALS_DISABLED: Final = 33004

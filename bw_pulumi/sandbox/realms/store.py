@@ -48,7 +48,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ..credentials.rules import ApiError
+from ..core.errors import ApiError
 from . import rules as rr
 from .models import RealmRecord, RealmSettings, StoredRealmCredential, echo_case
 from .out_of_band import OutOfBandRealms
