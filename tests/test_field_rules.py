@@ -1,4 +1,5 @@
-"""The client's input rules (domain.py) and the sandbox's API rules (sandbox/rules.py) agree.
+"""The client's input rules (domain.py) and the sandbox's API rules (sandbox/credentials/rules.py)
+agree.
 
 They are written independently on purpose; where Bandwidth's reference is silent the
 shared decision is recorded in docs/bandwidth-api.md ("Field rules"). A value one side

@@ -7,7 +7,20 @@ It is written from the API reference alone and imports nothing else from ``bw_pu
 Which of its behaviours follow Bandwidth's published reference, which Bandwidth's CLI
 verified against the live API, and which are the sandbox's own choices where both are
 silent: ``docs/bandwidth-api.md``. Tests pin the choices down.
-The realms API and realm-scoped credentials: ``realms.py`` (its choices and module map).
+
+One folder per concern, as moto has one per service:
+
+* ``core/``: what every resource shares (HTTP server, ``/api`` entry, auth and tokens,
+  state, faults, chaos, rate limits, control endpoint, XML helpers) and
+  ``core/registry.py``, the one list of resources and their routes;
+* ``credentials/``: account-level SIP credentials (models, rules, store, xml, routes,
+  control);
+* ``realms/``: the realms API and realm-scoped credentials (the same, plus table and
+  out_of_band; ``realms/store.py`` records its choices);
+* ``server.py``: the :class:`Sandbox` facade and :func:`serve`, above the folders.
+
+A new resource is a new folder with ``models``, ``rules``, ``xml`` and ``routes`` (and
+``control`` when tests drive it out of band), plus one line in ``core/registry.py``.
 """
 
 from .core.errors import ApiError

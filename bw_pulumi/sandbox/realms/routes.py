@@ -1,6 +1,6 @@
 """HTTP routes of the realms API and of realm-scoped credentials, under
 ``/api/accounts/{account}/realms``. Authentication, the account check, the request log
-and the fault queue are the account-level ones (``routes.py``).
+and the fault queue are the API's (``core/api.py``).
 
 Where the reference is silent, the sandbox chooses:
 
@@ -20,7 +20,7 @@ Where the reference is silent, the sandbox chooses:
   parameters kept, any given ``size`` honoured); a realm without credentials, or a page
   past the end, is 200 with an empty ``<SipCredentials/>`` (unlike the account-level
   list's 404/23008: a realm is an object that exists, so its empty list is not an error).
-  With ``empty_list_not_found`` (``spec_shapes.py``) an empty realm list and a realm
+  With ``empty_list_not_found`` (``core/spec_shapes.py``) an empty realm list and a realm
   without credentials answer 404/23008 instead, as Bandwidth's spec shows.
 * Create of credentials: the body is checked before the realm (a malformed body is 400
   even for a missing realm); an inactive realm is 400 with 23022 for the whole request.

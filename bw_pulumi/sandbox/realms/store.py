@@ -1,11 +1,7 @@
 """The realms API and realm-scoped credentials (the SIP Registrar flow) in the sandbox.
 
-Modules: ``realm_models`` (records, settings), ``realm_rules`` (validation, codes and
-the choices made there), ``realm_table`` (stored realms, lookup, ids), ``realms``
-(this: the API's operations, timing, lag), ``realm_out_of_band`` (dashboard-like
-changes for tests), ``realm_xml`` (wire shapes), ``realm_routes`` (HTTP; status-code
-choices), ``realm_control`` (JSON control routes). Account-level credentials and the
-configured realms (``SandboxConfig.realms``, the Network Bridge realms) are untouched:
+The module map is the folder's (``realms/__init__.py``). Account-level credentials and
+the configured realms (``SandboxConfig.realms``, the Network Bridge realms) are untouched:
 realms created here are a separate list and are not accepted as ``<Realm>`` of
 account-level credentials.
 

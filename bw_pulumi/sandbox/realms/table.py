@@ -1,6 +1,6 @@
 """The stored realms of the sandbox's account: entities, lookup, defaults, ids and
-settings, shared by the API operations (``realms.py``) and the out-of-band ones
-(``realm_out_of_band.py``). Callers hold :attr:`RealmTable.lock`."""
+settings, shared by the API operations (``store.py``) and the out-of-band ones
+(``out_of_band.py``). Callers hold :attr:`RealmTable.lock`."""
 
 from __future__ import annotations
 
