@@ -56,7 +56,7 @@ from bench.workload import USERNAME_PREFIXES, derive_password, sip_username
 from bw_pulumi import compute_hashes
 from bw_pulumi.native.provider import MAX_THREADS
 from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox
-from bw_pulumi.sandbox.core.state import REQUEST_LOG_LIMIT
+from bw_pulumi.sandbox.state import REQUEST_LOG_LIMIT
 
 DEFAULT_SIZES = (10, 100, 500, 1500)
 DEFAULT_LATENCY_MS = 50.0

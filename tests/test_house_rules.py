@@ -124,3 +124,35 @@ def test_imports_between_sandbox_folders_pass(source: str) -> None:
 )
 def test_imports_within_the_sandbox_pass(source: str) -> None:
     assert imports_outside_the_sandbox(source) == []
+
+
+#: Which sandbox folders each folder may import: core knows no resource, a resource knows
+#: core (realms also reuse the credential field rules), and only the modules at the top
+#: (state, api, registry, control, server, ...) assemble them all.
+SANDBOX_LAYERS = {"core": {"core"}, "credentials": {"core", "credentials"}}
+SANDBOX_LAYERS["realms"] = {"core", "credentials", "realms"}
+
+
+def sandbox_folder_imports(path: Path) -> set[str]:
+    """The sandbox folders (or "top" for a module at its top) a module imports from."""
+    package = package_of(path)
+    reached = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            absolute = resolve_relative(package, node.level, node.module or "")
+            top = absolute == "bw_pulumi.sandbox"  # from .. import x: x names the module
+            for name in [f"{absolute}.{a.name}" for a in node.names] if top else [absolute]:
+                parts = name.split(".")
+                if len(parts) > 2 and parts[:2] == ["bw_pulumi", "sandbox"]:
+                    reached.add(parts[2] if (SANDBOX / parts[2]).is_dir() else "top")
+    return reached
+
+
+def test_sandbox_folders_import_downwards_only() -> None:
+    offences = {
+        str(path.relative_to(SANDBOX)): sorted(reached - SANDBOX_LAYERS[path.parent.name])
+        for path in sandbox_modules()
+        if path.parent != SANDBOX
+        and (reached := sandbox_folder_imports(path)) - SANDBOX_LAYERS[path.parent.name]
+    }
+    assert offences == {}

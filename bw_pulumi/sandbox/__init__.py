@@ -8,26 +8,32 @@ Which of its behaviours follow Bandwidth's published reference, which Bandwidth'
 verified against the live API, and which are the sandbox's own choices where both are
 silent: ``docs/bandwidth-api.md``. Tests pin the choices down.
 
-One folder per concern, as moto has one per service:
+One folder per concern, as moto has one per service; folders import downwards only
+(``tests/test_house_rules.py``):
 
-* ``core/``: what every resource shares (HTTP server, ``/api`` entry, auth and tokens,
-  state, faults, chaos, rate limits, control endpoint, XML helpers) and
-  ``core/registry.py``, the one list of resources and their routes;
+* ``core/``: what every resource shares and that knows none of them: request/reply values
+  (``http``), ``ApiError``, XML helpers, route helpers and paging, faults, chaos mode, rate
+  limits, response shapes, the control endpoint's guard;
 * ``credentials/``: account-level SIP credentials (models, rules, store, xml, routes,
-  control);
-* ``realms/``: the realms API and realm-scoped credentials (the same, plus table and
-  out_of_band; ``realms/store.py`` records its choices);
-* ``server.py``: the :class:`Sandbox` facade and :func:`serve`, above the folders.
+  control), on ``core/``;
+* ``realms/``: the realms API and realm-scoped credentials (models, rules, table, store,
+  out_of_band, xml, routes, control), on ``core/`` and the credential field rules;
+* the modules at the top assemble the folders: ``registry`` (every resource and its
+  routes, in one list), ``state`` (the one lock, tokens, logs and each resource's store),
+  ``api`` (``/api``: latency, faults, token endpoint, auth, account check, then the
+  registry), ``control`` (``/_sandbox/``), ``deleter`` (a concurrent deleter),
+  ``http_server`` (server and handler) and ``server`` (the :class:`Sandbox` facade and
+  :func:`serve`).
 
-A new resource is a new folder with ``models``, ``rules``, ``xml`` and ``routes`` (and
-``control`` when tests drive it out of band), plus one line in ``core/registry.py``.
+A new resource is a new folder with ``models``, ``rules``, ``store``, ``xml`` and
+``routes`` (and ``control`` when tests drive it out of band), one line in ``registry.py``
+and its store in ``state.py``.
 """
 
 from .core.errors import ApiError
 from .core.faults import Fault, FaultKind
 from .core.http import AuthKind, RequestRecord
 from .core.rate_limits import EarlyRequest, RateLimitMode, RateLimitStats
-from .core.state import SandboxConfig
 from .credentials.models import DEFAULT_REALM, StoredCredential
 from .realms.models import (
     RealmRecord,
@@ -37,6 +43,7 @@ from .realms.models import (
     UsernameEchoCase,
 )
 from .server import Sandbox, serve
+from .state import SandboxConfig
 
 __all__ = [
     "DEFAULT_REALM",

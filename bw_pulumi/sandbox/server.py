@@ -12,14 +12,22 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Final
 
-from .core.api import API_PREFIX, TOKEN_PATH
+from .api import API_PREFIX, TOKEN_PATH
 from .core.chaos import WRITE_METHODS, ChaosSettings
-from .core.deleter import DeleterPlan
 from .core.faults import Fault, FaultQueue
 from .core.http import RequestRecord
-from .core.http_server import SandboxHTTPServer, SandboxHTTPServerV6
 from .core.rate_limits import DEFAULT_GRACE_SECONDS, RateLimitMode, RateLimitStats
-from .core.state import (
+from .credentials.models import DEFAULT_REALM, StoredCredential
+from .deleter import DeleterPlan
+from .http_server import SandboxHTTPServer, SandboxHTTPServerV6
+from .realms.models import (
+    RealmRecord,
+    RealmSettings,
+    RealmStatus,
+    StoredRealmCredential,
+    UsernameEchoCase,
+)
+from .state import (
     DEFAULT_ACCOUNT_ID,
     DEFAULT_BASIC_PASSWORD,
     DEFAULT_BASIC_USERNAME,
@@ -28,14 +36,6 @@ from .core.state import (
     DEFAULT_TOKEN_TTL_SECONDS,
     SandboxConfig,
     SandboxState,
-)
-from .credentials.models import DEFAULT_REALM, StoredCredential
-from .realms.models import (
-    RealmRecord,
-    RealmSettings,
-    RealmStatus,
-    StoredRealmCredential,
-    UsernameEchoCase,
 )
 
 #: serve_forever's poll interval: shutdown() waits up to this long, once per stop.

@@ -12,11 +12,11 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 from ..core.http import Reply, Request, json_body, json_object, json_reply
-from ..core.state import SandboxState
 from .models import StoredCredential
+from .store import CredentialState
 
 
-def handle(state: SandboxState, request: Request, route: str) -> Reply | None:
+def handle(state: CredentialState, request: Request, route: str) -> Reply | None:
     """None when ``route`` (the path after ``/_sandbox/``) is not one of these."""
     method = request.method
     if (method, route) == ("PUT", "credentials"):
@@ -28,19 +28,19 @@ def handle(state: SandboxState, request: Request, route: str) -> Reply | None:
     return None
 
 
-def _put_credential(state: SandboxState, request: Request) -> Reply:
+def _put_credential(state: CredentialState, request: Request) -> Reply:
     data = json_object(json_body(request))
     credential = StoredCredential.from_json(data, default_realm=state.realms[0])
     return json_reply(200, state.put_out_of_band(credential).to_json())
 
 
-def _delete_credential(state: SandboxState, composite: str) -> Reply:
+def _delete_credential(state: CredentialState, composite: str) -> Reply:
     if state.delete_out_of_band(composite):
         return json_reply(200, {"deleted": composite})
     return json_reply(404, {"error": f"no credential {composite}"})
 
 
-def _realms(state: SandboxState, request: Request) -> Reply:
+def _realms(state: CredentialState, request: Request) -> Reply:
     if request.method == "POST":
         realm = json_object(json_body(request)).get("realm")
         if not isinstance(realm, str):

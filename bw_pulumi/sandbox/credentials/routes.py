@@ -1,6 +1,6 @@
 """HTTP routes of account-level SIP credentials, under
 ``/api/accounts/{account}/sipcredentials``. Authentication, the account check, the request
-log and the fault queue are the API's (``core/api.py``)."""
+log and the fault queue are the API's (``api.py``)."""
 
 from __future__ import annotations
 
@@ -10,17 +10,17 @@ from typing import Final
 from ..core.errors import ApiError
 from ..core.http import Reply, Request, xml_reply
 from ..core.route_helpers import Paging, method_not_allowed, not_found_route, require_xml
-from ..core.state import SandboxState
 from ..core.xml import BodyError, api_error_document, error_document
 from . import xml
 from .models import StoredCredential
 from .rules import NONE_FOUND, NOT_FOUND
+from .store import CredentialState
 
 LIST_ROOT: Final = "SipCredentialsResponse"
 ONE_ROOT: Final = "SipCredentialResponse"
 
 
-def route(state: SandboxState, request: Request, account_id: str, rest: Sequence[str]) -> Reply:
+def route(state: CredentialState, request: Request, account_id: str, rest: Sequence[str]) -> Reply:
     """``rest``: the path segments after ``/sipcredentials`` (the account is checked)."""
     if not rest:
         return collection_route(state, request, account_id)
@@ -29,7 +29,7 @@ def route(state: SandboxState, request: Request, account_id: str, rest: Sequence
     return not_found_route()
 
 
-def collection_route(state: SandboxState, request: Request, account_id: str) -> Reply:
+def collection_route(state: CredentialState, request: Request, account_id: str) -> Reply:
     if request.method == "GET":
         return list_route(state, request, account_id)
     if request.method == "POST":
@@ -37,7 +37,9 @@ def collection_route(state: SandboxState, request: Request, account_id: str) -> 
     return method_not_allowed("GET, POST")
 
 
-def member_route(state: SandboxState, request: Request, account_id: str, composite: str) -> Reply:
+def member_route(
+    state: CredentialState, request: Request, account_id: str, composite: str
+) -> Reply:
     if request.method == "GET":
         return get_route(state, account_id, composite)
     if request.method == "PUT":
@@ -50,7 +52,7 @@ def member_route(state: SandboxState, request: Request, account_id: str, composi
 # -- create -----------------------------------------------------------------------------
 
 
-def create_route(state: SandboxState, request: Request, account_id: str) -> Reply:
+def create_route(state: CredentialState, request: Request, account_id: str) -> Reply:
     unsupported = require_xml(request, LIST_ROOT)
     if unsupported is not None:
         return unsupported
@@ -65,7 +67,7 @@ def create_route(state: SandboxState, request: Request, account_id: str) -> Repl
 # -- list -------------------------------------------------------------------------------
 
 
-def list_route(state: SandboxState, request: Request, account_id: str) -> Reply:
+def list_route(state: CredentialState, request: Request, account_id: str) -> Reply:
     paging = Paging(request)
     redirect = paging.first_page_redirect()
     if redirect is not None:
@@ -104,7 +106,7 @@ def _error_reply(root_tag: str, error: ApiError) -> Reply:
     return xml_reply(status, api_error_document(root_tag, error))
 
 
-def get_route(state: SandboxState, account_id: str, composite: str) -> Reply:
+def get_route(state: CredentialState, account_id: str, composite: str) -> Reply:
     credential = state.get(account_id, composite)
     if credential is None:
         description = f"SipCredential with UserName {composite} not found"
@@ -112,7 +114,9 @@ def get_route(state: SandboxState, account_id: str, composite: str) -> Reply:
     return xml_reply(200, state.shapes.reshape(xml.single_response(credential)))
 
 
-def update_route(state: SandboxState, request: Request, account_id: str, composite: str) -> Reply:
+def update_route(
+    state: CredentialState, request: Request, account_id: str, composite: str
+) -> Reply:
     unsupported = require_xml(request, ONE_ROOT)
     if unsupported is not None:
         return unsupported
@@ -127,7 +131,7 @@ def update_route(state: SandboxState, request: Request, account_id: str, composi
     return xml_reply(200, state.shapes.reshape(xml.single_response(updated)))
 
 
-def delete_route(state: SandboxState, account_id: str, composite: str) -> Reply:
+def delete_route(state: CredentialState, account_id: str, composite: str) -> Reply:
     try:
         state.delete(account_id, composite)
     except ApiError as error:

@@ -7,8 +7,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from ..core.errors import ApiError
+from ..core.spec_shapes import ResponseShapes
 from . import rules
 from .models import StoredCredential, credential_key
 
@@ -20,6 +22,38 @@ class CreateOutcome:
     submitted: rules.Submitted
     created: StoredCredential | None = None
     error: ApiError | None = None
+
+
+class CredentialState(Protocol):
+    """What the routes of this folder need of the sandbox's state (``SandboxState``,
+    above the folders): the store's operations, reached through the state (tests wrap
+    them there), and the response shapes."""
+
+    @property
+    def shapes(self) -> ResponseShapes: ...
+
+    @property
+    def realms(self) -> tuple[str, ...]: ...
+
+    def add_realm(self, realm: str) -> None: ...
+
+    def list_credentials(self, account_id: str) -> list[StoredCredential]: ...
+
+    def get(self, account_id: str, composite: str) -> StoredCredential | None: ...
+
+    def create_many(
+        self, account_id: str, entries: Iterable[rules.Submitted]
+    ) -> list[CreateOutcome]: ...
+
+    def update(
+        self, account_id: str, composite: str, entry: rules.Submitted
+    ) -> StoredCredential: ...
+
+    def delete(self, account_id: str, composite: str) -> None: ...
+
+    def put_out_of_band(self, credential: StoredCredential) -> StoredCredential: ...
+
+    def delete_out_of_band(self, composite: str) -> bool: ...
 
 
 class CredentialStore:

@@ -25,17 +25,16 @@ from typing import Final, cast
 from urllib.parse import unquote
 
 from ..core.http import Reply, Request, json_body, json_reply
-from ..core.state import SandboxState
 from .models import RealmSettings, RealmStatus
 from .out_of_band import OutOfBandRealms
-from .store import RealmStore
+from .store import RealmState, RealmStore
 
 ROUTE_PREFIXES: Final = ("realm-settings", "api-realms")
 _SETTINGS: Final = frozenset(f.name for f in fields(RealmSettings))
 _CREDENTIAL_FIELDS: Final = frozenset({"user_name", "hash1", "hash1b", "http_voice_v2_app_id"})
 
 
-def handle(state: SandboxState, request: Request, route: str) -> Reply | None:
+def handle(state: RealmState, request: Request, route: str) -> Reply | None:
     """``route`` is the path after ``/_sandbox/``; None when it is not a realms route."""
     if not route.startswith(ROUTE_PREFIXES):
         return None

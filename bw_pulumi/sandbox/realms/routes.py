@@ -1,6 +1,6 @@
 """HTTP routes of the realms API and of realm-scoped credentials, under
 ``/api/accounts/{account}/realms``. Authentication, the account check, the request log
-and the fault queue are the API's (``core/api.py``).
+and the fault queue are the API's (``api.py``).
 
 Where the reference is silent, the sandbox chooses:
 
@@ -37,11 +37,10 @@ from ..core.errors import ApiError
 from ..core.http import Reply, Request, xml_reply
 from ..core.route_helpers import Paging, method_not_allowed, not_found_route, require_xml
 from ..core.spec_shapes import ResponseShapes
-from ..core.state import SandboxState
 from ..core.xml import BodyError, api_error_document, error_document
 from . import xml
 from .rules import RealmApiError
-from .store import RealmStore
+from .store import RealmState, RealmStore
 from .xml import CREDENTIAL_ROOT, CREDENTIALS_ROOT, REALM_ROOT, REALMS_ROOT
 
 Handler = Callable[[], Reply]
@@ -49,7 +48,7 @@ Handler = Callable[[], Reply]
 Routes = dict[str, tuple[str, Handler]]
 
 
-def route(state: SandboxState, request: Request, account_id: str, rest: Sequence[str]) -> Reply:
+def route(state: RealmState, request: Request, account_id: str, rest: Sequence[str]) -> Reply:
     """``rest``: the path segments after ``/realms`` (the account is already checked:
     the sandbox serves one account, the store's)."""
     store = state.realm_api

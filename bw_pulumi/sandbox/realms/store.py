@@ -43,8 +43,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from ..core.errors import ApiError
+from ..core.spec_shapes import ResponseShapes
 from . import rules as rr
 from .models import RealmRecord, RealmSettings, StoredRealmCredential, echo_case
 from .out_of_band import OutOfBandRealms
@@ -58,6 +60,17 @@ class RealmCreateOutcome:
     entry: rr.RealmEntry
     created: StoredRealmCredential | None = None
     error: ApiError | None = None
+
+
+class RealmState(Protocol):
+    """What the routes of this folder need of the sandbox's state (``SandboxState``,
+    above the folders)."""
+
+    @property
+    def realm_api(self) -> RealmStore: ...
+
+    @property
+    def shapes(self) -> ResponseShapes: ...
 
 
 class RealmStore:

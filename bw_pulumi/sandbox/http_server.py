@@ -1,6 +1,6 @@
 """The sandbox's HTTP server: a threading server that carries the state and the fault
 queue, and the request handler that reads each request whole and sends it to the
-emulated API (``core/api.py``) or the control endpoint (``core/control.py``)."""
+emulated API (``api.py``) or the control endpoint (``control.py``)."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from urllib.parse import urlsplit
 
 from . import control
 from .api import handle_api, is_api_path
-from .faults import FaultQueue
-from .http import Reply, Request, RequestRecord, xml_reply
-from .route_helpers import ERROR_ROOT, not_found_route
+from .core.faults import FaultQueue
+from .core.http import Reply, Request, RequestRecord, xml_reply
+from .core.route_helpers import ERROR_ROOT, not_found_route
+from .core.xml import error_document
 from .state import SandboxState
-from .xml import error_document
 
 MAX_BODY_BYTES: Final = 1 << 20
 #: A connection idle (or stalled mid-request) this long is closed, freeing its thread.

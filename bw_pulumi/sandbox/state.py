@@ -12,15 +12,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from ..credentials import rules
-from ..credentials.models import DEFAULT_REALM, StoredCredential
-from ..credentials.store import CreateOutcome, CredentialStore
-from ..realms.store import RealmStore
+from .core.faults import MAX_DELAY_SECONDS
+from .core.http import RequestRecord
+from .core.rate_limits import RateLimiter
+from .core.spec_shapes import ResponseShapes
+from .credentials import rules
+from .credentials.models import DEFAULT_REALM, StoredCredential
+from .credentials.store import CreateOutcome, CredentialStore
 from .deleter import ConcurrentDeleter
-from .faults import MAX_DELAY_SECONDS
-from .http import RequestRecord
-from .rate_limits import RateLimiter
-from .spec_shapes import ResponseShapes
+from .realms.store import RealmStore
 
 # Well-known sandbox-only credentials (the CLI prints them); never real secrets.
 DEFAULT_ACCOUNT_ID: Final = "9900000"
@@ -89,7 +89,7 @@ class SandboxState:
         self.realm_api = RealmStore(config.account_id, self._lock, clock, self._count_write)
         #: Answers in the spec's shapes (``core/spec_shapes.py``); ``reset()`` turns them off.
         self.shapes = ResponseShapes()
-        #: Someone else deleting credentials while clients read (``core/deleter.py``).
+        #: Someone else deleting credentials while clients read (``deleter.py``).
         self.deleter = ConcurrentDeleter(
             lambda: self.list_credentials(config.account_id),
             self.delete_out_of_band,

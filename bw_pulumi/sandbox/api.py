@@ -1,7 +1,7 @@
 """The emulated Bandwidth API (``/api``), whatever the resource: latency, the rate
 limits, queued and chaos faults around each request, the OAuth2 token endpoint and the
 authentication and account check of ``/api/accounts/{account}/...``. What follows the
-account is the route of a resource (``core/registry.py``)."""
+account is the route of a resource (``registry.py``)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from typing import Final
 from urllib.parse import parse_qs, unquote
 
 from . import registry
-from .chaos import LOST_STATUS, UNAVAILABLE_STATUS
-from .faults import Fault, FaultQueue
-from .http import Reply, Request, basic_matches, json_reply, xml_reply
-from .route_helpers import ERROR_ROOT, not_found_route
+from .core.chaos import LOST_STATUS, UNAVAILABLE_STATUS
+from .core.faults import Fault, FaultQueue
+from .core.http import Reply, Request, basic_matches, json_reply, xml_reply
+from .core.route_helpers import ERROR_ROOT, not_found_route
+from .core.xml import error_document
 from .state import SandboxState
-from .xml import error_document
 
 API_PREFIX: Final = "/api"
 TOKEN_PATH: Final = "/api/v1/oauth2/token"  # noqa: S105 - a URL path, not a secret

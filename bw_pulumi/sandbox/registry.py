@@ -3,10 +3,11 @@ hang under (``/api/accounts/{account}/<segment>/...``), its API route and its co
 routes (``/_sandbox/...``).
 
 A resource is a folder beside ``core/`` (``credentials/``, ``realms/``) with ``models``,
-``rules``, ``xml``, ``routes`` (a :data:`ResourceRoute` named ``route``) and, when tests
-drive it out of band, ``control`` (a :data:`ControlRoute` named ``handle``). Adding one
-is adding its folder and one line to :data:`RESOURCES`; ``core/api.py`` and
-``core/control.py`` find it here.
+``rules``, ``store``, ``xml``, ``routes`` (a :data:`ResourceRoute` named ``route``) and,
+when tests drive it out of band, ``control`` (a :data:`ControlRoute` named ``handle``).
+Adding one is adding its folder, one line to :data:`RESOURCES` (``api.py`` and
+``control.py`` find it here) and its store to ``SandboxState`` (``state.py``), which
+builds, resets and snapshots each store under the one lock.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from ..credentials import control as credential_control
-from ..credentials import routes as credential_routes
-from ..realms import control as realm_control
-from ..realms import routes as realm_routes
-from .http import Reply, Request
+from .core.http import Reply, Request
+from .credentials import control as credential_control
+from .credentials import routes as credential_routes
+from .realms import control as realm_control
+from .realms import routes as realm_routes
 from .state import SandboxState
 
 #: ``route(state, request, account_id, rest)``: ``rest`` is the path after the segment;

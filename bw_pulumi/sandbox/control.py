@@ -2,14 +2,15 @@
 tests that drive the sandbox from another process. The routes here are the whole
 sandbox's (state, reset, faults, latency, chaos, rate limits, response shapes, the
 concurrent deleter); a resource's own are its folder's ``control.py``, found through
-``core/registry.py``."""
+``registry.py``."""
 
 from __future__ import annotations
 
-from . import control_guard, deleter, rate_limits, registry
-from .chaos import ChaosSettings
-from .faults import Fault, FaultQueue
-from .http import Reply, Request, json_body, json_object, json_reply
+from . import deleter, registry
+from .core import control_guard, rate_limits
+from .core.chaos import ChaosSettings
+from .core.faults import Fault, FaultQueue
+from .core.http import Reply, Request, json_body, json_object, json_reply
 from .state import SandboxState
 
 PREFIX = "/_sandbox/"
