@@ -28,7 +28,7 @@ LEGACY_STACK_NAMES: dict[str, StackKind] = {"ours": "dynamic"}
 METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "DELETE")
 
 TOKEN_PATH = "/api/v1/oauth2/token"  # noqa: S105 - a URL path
-#: Replies our client retries (bw_pulumi/retry.py): 429 and gateway errors; 500 for creates.
+#: Replies our client retries (bw_pulumi/api/retry.py): 429 and gateway errors; 500 for creates.
 RETRIED_STATUSES = frozenset({429, 502, 503, 504})
 
 #: Issue 9's reference size and bounds.

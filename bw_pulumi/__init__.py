@@ -1,15 +1,18 @@
 """Bandwidth SIP credentials as Pulumi resources."""
 
 from bw_pulumi.about import version as _version
-from bw_pulumi.domain import InvalidInputError, SipHashes, compute_hashes
+from bw_pulumi.api.errors import InvalidInputError
 from bw_pulumi.provider import SipCredentialProvider, SipRealmProvider
 from bw_pulumi.resource import SipCredential, SipRealm
+from bw_pulumi.resources.hook_errors import ProviderOperationError
+from bw_pulumi.resources.sip_credential.rules import SipHashes, compute_hashes
 
 #: pyproject.toml's version, from the installed metadata (bw_pulumi.about).
 __version__ = _version()
 
 __all__ = [
     "InvalidInputError",
+    "ProviderOperationError",
     "SipCredential",
     "SipCredentialProvider",
     "SipHashes",

@@ -5,8 +5,8 @@ name: a compatibility promise, see the README) and runs them in the ``pulumi.dyn
 plugin process, which serves up to four gRPC calls at once. So an instance pickles to
 nothing (no credentials, sessions or config end up in state), reads its settings in
 :meth:`configure`, and builds one thread-safe API client on first use. The rules live in
-:mod:`bw_pulumi.credential_ops` and :mod:`bw_pulumi.realm_ops`, which know nothing of
-``pulumi.dynamic``.
+each resource's operations (``bw_pulumi.resources.<resource>.operations``), which know
+nothing of ``pulumi.dynamic``.
 """
 
 from __future__ import annotations
@@ -26,22 +26,22 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from bw_pulumi.client import BandwidthClient
-from bw_pulumi.credential_ops import CredentialOperations, DesiredCredential
-from bw_pulumi.domain import composite_username
-from bw_pulumi.errors import ConfigurationError
-from bw_pulumi.hook_errors import ProviderOperationError, realm_name, short_errors
-from bw_pulumi.lifecycle import UNKNOWN, Checked, Found, Plan
-from bw_pulumi.logs import LOGGER_NAME, configure_logging
-from bw_pulumi.realm_ops import RealmOperations, Waiting
-from bw_pulumi.settings import (
+from bw_pulumi.api.errors import ConfigurationError
+from bw_pulumi.config.check import check_settings, unknown_key_warnings
+from bw_pulumi.config.logs import LOGGER_NAME, configure_logging
+from bw_pulumi.config.settings import (
     ConfigLookup,
     load_client_settings,
     load_log_level,
     load_realm_wait_seconds,
     retry_policy,
 )
-from bw_pulumi.settings_check import check_settings, unknown_key_warnings
+from bw_pulumi.resources.client import BandwidthClient
+from bw_pulumi.resources.hook_errors import ProviderOperationError, realm_name, short_errors
+from bw_pulumi.resources.lifecycle import UNKNOWN, Checked, Found, Plan
+from bw_pulumi.resources.sip_credential.operations import CredentialOperations, DesiredCredential
+from bw_pulumi.resources.sip_credential.rules import composite_username
+from bw_pulumi.resources.sip_realm.operations import RealmOperations, Waiting
 
 __all__ = ["DesiredCredential", "SipCredentialProvider", "SipRealmProvider"]
 
@@ -65,7 +65,7 @@ class _ConfiguredProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         """Pulumi's dynamic provider server calls this on the first hook of each provider
         (not from its own Configure), outside the hooks' short errors: at preview, that is
-        the first Check. So the settings are checked here (:mod:`bw_pulumi.settings_check`):
+        the first Check. So the settings are checked here (:mod:`bw_pulumi.config.check`):
         a missing or bad one fails the preview as the same one-line
         :class:`ProviderOperationError` the first request would, and an unknown
         ``bandwidth:*`` key of the stack config (the server passes it all) is a warning."""

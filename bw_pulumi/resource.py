@@ -9,8 +9,10 @@ import pulumi
 from pulumi.dynamic import Resource
 
 from bw_pulumi import sdk_fixes
-from bw_pulumi.definitions import SIP_CREDENTIAL, SIP_REALM, ResourceDefinition
 from bw_pulumi.provider import SipCredentialProvider, SipRealmProvider
+from bw_pulumi.resources.properties import ResourceDefinition
+from bw_pulumi.resources.sip_credential.definition import SIP_CREDENTIAL
+from bw_pulumi.resources.sip_realm.definition import SIP_REALM
 
 sdk_fixes.install()  # before any resource is declared: pulumi/pulumi#17803
 

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from bw_pulumi import compute_hashes
+from bw_pulumi.cli.sandbox import DEFAULT_REALM_NAME
 from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox
-from bw_pulumi.sandbox_command import DEFAULT_REALM_NAME
 
 REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / ".pulumi-demo"

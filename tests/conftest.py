@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bw_pulumi.rate_limit import PROCESS_GATE
+from bw_pulumi.api.rate_limit import PROCESS_GATE
 
 pytest_plugins = ["tests.support.fixtures", "tests.support.live", "pytester"]
 

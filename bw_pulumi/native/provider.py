@@ -39,11 +39,22 @@ from pulumi.provider.experimental.provider import (
     UpdateResponse,
 )
 
-from bw_pulumi.client import BandwidthClient
-from bw_pulumi.credential_ops import CredentialOperations
-from bw_pulumi.definitions import PROVIDER_CONFIG, SIP_CREDENTIAL, SIP_REALM, ResourceDefinition
-from bw_pulumi.errors import ConfigurationError
-from bw_pulumi.hook_errors import (
+from bw_pulumi.api.errors import ConfigurationError
+from bw_pulumi.config.check import check_settings, unknown_key_warnings
+from bw_pulumi.config.logs import LOGGER_NAME, configure_logging
+from bw_pulumi.config.properties import PROVIDER_CONFIG
+from bw_pulumi.config.settings import (
+    load_api_urls,
+    load_client_settings,
+    load_log_level,
+    load_realm_wait_seconds,
+    retry_policy,
+)
+from bw_pulumi.native import schema
+from bw_pulumi.native.names import camel_text, to_camel
+from bw_pulumi.native.values import plain_value, secret_keys, to_plain, to_wire
+from bw_pulumi.resources.client import BandwidthClient
+from bw_pulumi.resources.hook_errors import (
     EXPECTED_FAILURES,
     NameOf,
     ProviderOperationError,
@@ -51,20 +62,12 @@ from bw_pulumi.hook_errors import (
     describe,
     realm_name,
 )
-from bw_pulumi.lifecycle import UNKNOWN, Checked, Created, Found, Plan, Props
-from bw_pulumi.logs import LOGGER_NAME, configure_logging
-from bw_pulumi.native import schema
-from bw_pulumi.native.names import camel_text, to_camel
-from bw_pulumi.native.values import plain_value, secret_keys, to_plain, to_wire
-from bw_pulumi.realm_ops import RealmOperations, Waiting
-from bw_pulumi.settings import (
-    load_api_urls,
-    load_client_settings,
-    load_log_level,
-    load_realm_wait_seconds,
-    retry_policy,
-)
-from bw_pulumi.settings_check import check_settings, unknown_key_warnings
+from bw_pulumi.resources.lifecycle import UNKNOWN, Checked, Created, Found, Plan, Props
+from bw_pulumi.resources.properties import ResourceDefinition
+from bw_pulumi.resources.sip_credential.definition import SIP_CREDENTIAL
+from bw_pulumi.resources.sip_credential.operations import CredentialOperations
+from bw_pulumi.resources.sip_realm.definition import SIP_REALM
+from bw_pulumi.resources.sip_realm.operations import RealmOperations, Waiting
 
 #: Threads for API calls. The engine decides how many operations run at once (``--parallel``);
 #: idle threads cost nothing, and they are started only when needed.
@@ -74,8 +77,8 @@ T = TypeVar("T")
 
 
 class Operations(Protocol):
-    """What :class:`~bw_pulumi.credential_ops.CredentialOperations` and
-    :class:`~bw_pulumi.realm_ops.RealmOperations` both offer."""
+    """What :class:`~bw_pulumi.resources.sip_credential.operations.CredentialOperations` and
+    :class:`~bw_pulumi.resources.sip_realm.operations.RealmOperations` both offer."""
 
     def check(self, olds: Props, news: Props) -> Checked: ...
     def diff(self, olds: Props, news: Props) -> Plan: ...
@@ -104,7 +107,7 @@ class Kind:
 
     def call(self, hook: str, operation: Callable[..., T], *args: Any) -> T:
         """``operation(*args)``; an expected failure is told as the dynamic provider tells
-        it (:mod:`bw_pulumi.hook_errors`): "create SIP credential 'bob' failed: ..."."""
+        it (:mod:`bw_pulumi.resources.hook_errors`): "create SIP credential 'bob' failed: ..."."""
         try:
             return operation(*args)
         except EXPECTED_FAILURES as error:
@@ -171,7 +174,7 @@ class BandwidthProvider(Provider):
     async def check_config(self, request: CheckRequest) -> CheckResponse:
         """Keep the provider's secrets secret in its state, whoever declared them; check
         the settings as ``pulumi preview`` runs, before any request
-        (:mod:`bw_pulumi.settings_check`): a missing or bad one fails, an unknown key warns."""
+        (:mod:`bw_pulumi.config.check`): a missing or bad one fails, an unknown key warns."""
         secrets = {item.name for item in PROVIDER_CONFIG if item.secret}
         inputs = {
             key: value.with_secret(value.is_secret or key in secrets)
@@ -207,7 +210,7 @@ class BandwidthProvider(Provider):
     async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
         """Settings come as properties (``accountId``); for the default provider the engine
         also sends the stack config (``bandwidth:accountId``). Read either through
-        :mod:`bw_pulumi.settings`, which adds the environment fallbacks."""
+        :mod:`bw_pulumi.config.settings`, which adds the environment fallbacks."""
         config: dict[str, object] = {
             key: value for key, value in request.variables.items() if key.startswith(CONFIG_PREFIX)
         }

@@ -1,4 +1,4 @@
-"""The Pulumi package schema of ``bandwidth``, generated from :mod:`bw_pulumi.definitions`.
+"""The Pulumi package schema of ``bandwidth``, generated from :mod:`bw_pulumi.resources.properties`.
 
 The plugin serves it (``GetSchema``); ``scripts/gen-sdk`` writes it to ``sdk/schema.json``
 and generates the SDKs from that file. Run ``python -m bw_pulumi.native.schema`` to print it.
@@ -11,14 +11,10 @@ import sys
 from typing import Any
 
 from bw_pulumi import about
-from bw_pulumi.definitions import (
-    PROVIDER_CONFIG,
-    RESOURCES,
-    ConfigProperty,
-    Property,
-    ResourceDefinition,
-)
+from bw_pulumi.config.properties import PROVIDER_CONFIG, ConfigProperty
 from bw_pulumi.native.names import to_camel
+from bw_pulumi.resources.properties import Property, ResourceDefinition
+from bw_pulumi.resources.registry import RESOURCES
 
 PACKAGE = "bandwidth"
 GO_IMPORT_BASE_PATH = f"{about.go_module()}/go/bandwidth"

@@ -25,11 +25,11 @@ from pulumi.runtime import proto
 from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2_grpc
 
-from bw_pulumi.definitions import RESOURCES
-from bw_pulumi.hook_errors import EXPECTED_FAILURES, ProviderOperationError
 from bw_pulumi.native.names import camel_text
 from bw_pulumi.native.provider import BandwidthProvider
 from bw_pulumi.native.schema import plugin_version
+from bw_pulumi.resources.hook_errors import EXPECTED_FAILURES, ProviderOperationError
+from bw_pulumi.resources.registry import RESOURCES
 
 #: Failures whose message says everything the user needs: no traceback.
 EXPECTED_ERRORS: tuple[type[Exception], ...] = (ProviderOperationError, *EXPECTED_FAILURES)

@@ -14,8 +14,8 @@ from typing import Any
 
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
 
-from bw_pulumi.lifecycle import UNKNOWN, Props
 from bw_pulumi.native.names import to_camel, to_snake
+from bw_pulumi.resources.lifecycle import UNKNOWN, Props
 
 
 def to_plain(values: Mapping[str, PropertyValue]) -> Props:

@@ -20,7 +20,7 @@ plus the ``bandwidth:*`` provider settings described in the README.
 import pulumi
 
 from bw_pulumi import InvalidInputError, SipCredential
-from bw_pulumi.bridge import parse_port, to_uri_template
+from bw_pulumi.cli.bridge import parse_port, to_uri_template
 
 SLOTS = ("blue", "green")
 

@@ -18,8 +18,8 @@ import pytest
 
 from tests.support.fake_twilio import FakeTwilio, running_fake_twilio
 
-from bw_pulumi.bridge import BridgeEndpoint, NetworkBridgeCall, TwilioCredentials
-from bw_pulumi.twilio_call import TwilioCallError, place_call
+from bw_pulumi.cli.bridge import BridgeEndpoint, NetworkBridgeCall, TwilioCredentials
+from bw_pulumi.cli.twilio_call import TwilioCallError, place_call
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "auth-token-0f1e2d3c4b5a69788796a5b4"
@@ -69,7 +69,7 @@ def run_call(
         if not k.startswith("TWILIO_") and k != "BW_SIP_PASSWORD"
     }
     base_env = {"TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN}
-    code = f"{python_prelude}import sys; from bw_pulumi.cli import main; sys.exit(main())"
+    code = f"{python_prelude}import sys; from bw_pulumi.cli.main import main; sys.exit(main())"
     result = subprocess.run(
         [sys.executable, "-c", code, "call", "--twilio-api-url", fake.url, *args],
         input=stdin,

@@ -53,7 +53,7 @@ def test_the_pulumi_child_of_a_command_gets_no_secret(tmp_path: Path, command: l
     stack = tmp_path / "stack"
     stack.mkdir()
     result = subprocess.run(
-        [sys.executable, "-m", "bw_pulumi.cli", *command, "--stack", str(stack)],
+        [sys.executable, "-m", "bw_pulumi.cli.main", *command, "--stack", str(stack)],
         capture_output=True,
         text=True,
         env=env,

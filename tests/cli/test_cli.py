@@ -13,7 +13,7 @@ REALM = "custxx.auth.bandwidth.com"
 
 def run_hash(*args: str, stdin: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bw_pulumi.cli", "hash", *args],
+        [sys.executable, "-m", "bw_pulumi.cli.main", "hash", *args],
         input=stdin,
         capture_output=True,
         text=True,

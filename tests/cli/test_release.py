@@ -15,7 +15,8 @@ import pytest
 from tests.support.native_process import NativeProcess
 
 import bw_pulumi
-from bw_pulumi import about, cli
+from bw_pulumi import about
+from bw_pulumi.cli import main as cli
 from bw_pulumi.native import schema
 
 REPO = Path(__file__).resolve().parents[2]

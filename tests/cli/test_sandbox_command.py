@@ -16,9 +16,9 @@ import pytest
 
 from tests.support.pulumi_stack import REPO, PulumiStack
 
-from bw_pulumi.sandbox_command import DEFAULT_PORT
+from bw_pulumi.cli.sandbox import DEFAULT_PORT
 
-COMMAND = [sys.executable, "-m", "bw_pulumi.cli", "sandbox"]
+COMMAND = [sys.executable, "-m", "bw_pulumi.cli.main", "sandbox"]
 
 
 def run_sandbox(*args: str) -> subprocess.CompletedProcess[str]:

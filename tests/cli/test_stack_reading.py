@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bw_pulumi.stack import StackReadError, stack_credentials
+from bw_pulumi.cli.stack import StackReadError, stack_credentials
 
 DYNAMIC = "pulumi-python:dynamic/bandwidth:SipCredential"
 

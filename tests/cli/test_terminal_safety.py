@@ -32,7 +32,7 @@ def verify(port: int) -> subprocess.CompletedProcess[bytes]:
         [
             sys.executable,
             "-m",
-            "bw_pulumi.cli",
+            "bw_pulumi.cli.main",
             "verify",
             *("--registrar", f"127.0.0.1:{port}", "--username", "alice", "--realm", REALM),
             *("--timeout", "5"),

@@ -18,7 +18,7 @@ def verify(
 ) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k != "BW_SIP_PASSWORD"}
     return subprocess.run(
-        [sys.executable, "-m", "bw_pulumi.cli", "verify", *args],
+        [sys.executable, "-m", "bw_pulumi.cli.main", "verify", *args],
         input=stdin,
         capture_output=True,
         text=True,

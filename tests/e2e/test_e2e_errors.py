@@ -25,9 +25,7 @@ pytestmark = pytest.mark.e2e
 PROGRAM = Path(__file__).resolve().parent / "e2e_program"
 PASSWORD = "errors-Secret-0001"
 MAX_DIAGNOSTIC_LINES = 12
-MESSAGE_START = (
-    "    bw_pulumi.hook_errors.ProviderOperationError: create SIP credential 'alpha' failed: "
-)
+MESSAGE_START = "    bw_pulumi.ProviderOperationError: create SIP credential 'alpha' failed: "
 
 
 @pytest.fixture

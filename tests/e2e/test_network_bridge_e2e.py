@@ -67,7 +67,7 @@ def call_from_stack(
     command = [
         sys.executable,
         "-m",
-        "bw_pulumi.cli",
+        "bw_pulumi.cli.main",
         "call",
         *("--stack", str(stack.project_dir), "--stack-name", STACK_NAME),
         *("--to", TO, "--from", FROM, "--twiml-url", TWIML_URL),

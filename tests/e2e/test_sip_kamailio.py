@@ -169,7 +169,7 @@ def verify(
     environment = {k: v for k, v in stack.env.items() if k != "BW_SIP_PASSWORD"}
     environment.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "bw_pulumi.cli", "verify", *args],
+        [sys.executable, "-m", "bw_pulumi.cli.main", "verify", *args],
         input=stdin,
         capture_output=True,
         text=True,

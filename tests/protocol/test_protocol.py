@@ -148,7 +148,7 @@ def test_an_api_failure_reaches_the_engine_as_a_short_message(
     lines = (caught.value.details() or "").splitlines()
     assert len(lines) <= 12, lines
     assert lines[-1].startswith(
-        "bw_pulumi.hook_errors.ProviderOperationError: create SIP credential 'frank' failed:"
+        "bw_pulumi.ProviderOperationError: create SIP credential 'frank' failed:"
         " OAuth2 token request"
     )
     assert "HTTP 401" in lines[-1] and "bandwidth:clientSecret" in lines[-1]

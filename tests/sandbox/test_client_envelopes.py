@@ -16,10 +16,12 @@ import pytest
 from tests.support.fixtures import RecordingSleeper
 
 from bw_pulumi import compute_hashes
-from bw_pulumi.auth import BasicAuth
-from bw_pulumi.client import BandwidthClient, ClientSettings
-from bw_pulumi.errors import BandwidthApiError
-from bw_pulumi.models import Credential, RealmSettings
+from bw_pulumi.api.auth import BasicAuth
+from bw_pulumi.api.errors import BandwidthApiError
+from bw_pulumi.api.transport import ClientSettings
+from bw_pulumi.resources.client import BandwidthClient
+from bw_pulumi.resources.sip_credential.models import Credential
+from bw_pulumi.resources.sip_realm.models import RealmSettings
 
 ERROR_IN_200 = (
     b"<SipCredentialResponse><ResponseStatus><ErrorCode>23025</ErrorCode>"
@@ -80,15 +82,17 @@ def wanted() -> Credential:
 @pytest.mark.parametrize(
     "operation",
     [
-        lambda api: api.get_credential("bob"),
-        lambda api: api.update_credential(Credential("bob", HASHES.hash1, HASHES.hash1b)),
-        lambda api: api.delete_credential("bob"),
-        lambda api: api.list_credentials(),
+        lambda api: api.credentials.get_credential("bob"),
+        lambda api: api.credentials.update_credential(
+            Credential("bob", HASHES.hash1, HASHES.hash1b)
+        ),
+        lambda api: api.credentials.delete_credential("bob"),
+        lambda api: api.credentials.list_credentials(),
         lambda api: api.realms.get_realm("101"),
         lambda api: api.realms.update_realm("101", RealmSettings("office", None, False)),
-        lambda api: api.realms.get_credential("101", "50001"),
-        lambda api: api.realms.update_credential("101", "50001", wanted()),
-        lambda api: api.realms.delete_credential("101", "50001"),
+        lambda api: api.realm_credentials.get_credential("101", "50001"),
+        lambda api: api.realm_credentials.update_credential("101", "50001", wanted()),
+        lambda api: api.realm_credentials.delete_credential("101", "50001"),
     ],
     ids=[
         "get",
@@ -122,21 +126,21 @@ def test_a_201_without_the_requested_username_is_a_failure(
         b"</ValidSipCredentials></SipCredentialsResponse>"
     )
     with pytest.raises(BandwidthApiError, match="not in the API's list of created entries"):
-        api.realms.create_credential("101", wanted())
+        api.realm_credentials.create_credential("101", wanted())
     state.body = state.body.replace(b"someone-else", b"ext100")
-    assert api.realms.create_credential("101", wanted()).id == "50002"
+    assert api.realm_credentials.create_credential("101", wanted()).id == "50002"
 
 
 def test_a_foreign_404_is_an_error_not_a_deletion(canned: tuple[Canned, BandwidthClient]) -> None:
     state, api = canned
     state.status, state.body = 404, b"Not Found"
     with pytest.raises(BandwidthApiError, match="not Bandwidth's XML"):
-        api.realms.get_credential("101", "50001")
+        api.realm_credentials.get_credential("101", "50001")
     state.body = b"<html><body>Not Found</body></html>"  # XML, but no Bandwidth envelope
     with pytest.raises(BandwidthApiError, match="HTTP 404"):
-        api.realms.get_credential("101", "50001")
+        api.realm_credentials.get_credential("101", "50001")
     state.body = (
         b"<ErrorResponse><ResponseStatus><Description>gone</Description>"
         b"</ResponseStatus></ErrorResponse>"
     )
-    assert api.realms.get_credential("101", "50001") is None
+    assert api.realm_credentials.get_credential("101", "50001") is None

@@ -16,11 +16,11 @@ import pytest
 from tests.support.fixtures import oauth_settings
 
 from bw_pulumi import compute_hashes
-from bw_pulumi.client import BandwidthClient
-from bw_pulumi.errors import BandwidthApiError
-from bw_pulumi.models import Credential
-from bw_pulumi.rate_limit import RateLimited
-from bw_pulumi.retry import RetryPolicy
+from bw_pulumi.api.errors import BandwidthApiError
+from bw_pulumi.api.rate_limit import RateLimited
+from bw_pulumi.api.retry import RetryPolicy
+from bw_pulumi.resources.client import BandwidthClient
+from bw_pulumi.resources.sip_credential.models import Credential
 from bw_pulumi.sandbox import DEFAULT_REALM, Fault, Sandbox
 
 START = 1_800_000_000.8  # 2027-01-15 08:00:00.8 UTC: a 3 s window resets 3.2 s later
@@ -83,9 +83,9 @@ def test_one_create_against_a_limit_sends_no_post_before_the_reset(
 ) -> None:
     client = client_of(box, wall)
     box.set_rate_limit(1, window_seconds=3)
-    client.create_credential(credential("first"))  # the window's one request
+    client.credentials.create_credential(credential("first"))  # the window's one request
     box.drain_requests()
-    client.create_credential(credential("second"))
+    client.credentials.create_credential(credential("second"))
     assert api_statuses(box) == [("POST", 429), ("POST", 201)]
     assert wall.slept == [pytest.approx(3.2)]  # exactly until X-RateLimit-Reset
     assert wall.now == 1_800_000_004
@@ -96,14 +96,14 @@ def test_one_create_against_a_limit_sends_no_post_before_the_reset(
 
 def test_every_kind_of_call_waits_for_its_endpoint(box: Sandbox, wall: SharedWall) -> None:
     client = client_of(box, wall)
-    client.create_credential(credential("bob"))
+    client.credentials.create_credential(credential("bob"))
     box.set_rate_limit(1, window_seconds=5)
     box.drain_requests()
-    assert client.get_credential("bob") is not None
-    assert client.get_credential("eve") is None  # 429, wait, then the answer
-    client.update_credential(credential("bob"))
-    client.update_credential(credential("bob"))  # PUT has its own budget: 429, wait
-    assert client.delete_credential("bob")
+    assert client.credentials.get_credential("bob") is not None
+    assert client.credentials.get_credential("eve") is None  # 429, wait, then the answer
+    client.credentials.update_credential(credential("bob"))
+    client.credentials.update_credential(credential("bob"))  # PUT has its own budget: 429, wait
+    assert client.credentials.delete_credential("bob")
     assert [status for _, status in api_statuses(box)] == [200, 429, 404, 200, 429, 200, 200]
     assert box.rate_limit_stats.early == 0
 
@@ -114,16 +114,18 @@ def test_parallel_threads_and_clients_share_one_pause(box: Sandbox, wall: Shared
     box.set_rate_limit(8, window_seconds=10)
     finder, workers = client_of(box, wall, wait_budget=0), client_of(box, wall)
     for _ in range(8):
-        finder.get_credential("nobody")
+        finder.credentials.get_credential("nobody")
     with pytest.raises(RateLimited):
-        finder.get_credential("nobody")  # the 429 that closes the gate; no budget to wait
+        finder.credentials.get_credential(
+            "nobody"
+        )  # the 429 that closes the gate; no budget to wait
     reset = 1_800_000_011
     box.drain_requests()
     barrier = threading.Barrier(8)
 
     def read(name: str) -> float:
         barrier.wait()
-        assert workers.get_credential(name) is None
+        assert workers.credentials.get_credential(name) is None
         return wall()
 
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -143,7 +145,7 @@ def test_parallel_threads_that_meet_the_limit_together_wait_for_one_reset(
 
     def create(name: str) -> str:
         barrier.wait()
-        return client.create_credential(credential(name)).user_name
+        return client.credentials.create_credential(credential(name)).user_name
 
     names = [f"user{i}" for i in range(12)]
     with ThreadPoolExecutor(max_workers=12) as pool:
@@ -159,10 +161,10 @@ def test_a_reset_beyond_the_budget_fails_at_once_naming_the_time(
 ) -> None:
     client = client_of(box, wall, wait_budget=60)
     box.set_rate_limit(1, window_seconds=600)
-    client.create_credential(credential("first"))
+    client.credentials.create_credential(credential("first"))
     box.drain_requests()
     with pytest.raises(BandwidthApiError) as caught:
-        client.create_credential(credential("second"))
+        client.credentials.create_credential(credential("second"))
     message = str(caught.value)
     assert "POST /api/accounts/9900000/sipcredentials: rate-limited by Bandwidth until" in message
     assert "08:10:01 UTC" in message  # X-RateLimit-Reset 1800000601
@@ -172,7 +174,7 @@ def test_a_reset_beyond_the_budget_fails_at_once_naming_the_time(
     other = client_of(box, wall, wait_budget=60)
     for attempt in (client, other):
         with pytest.raises(BandwidthApiError, match="rate-limited by Bandwidth until 08:10:01"):
-            attempt.create_credential(credential("third"))
+            attempt.credentials.create_credential(credential("third"))
     assert api_statuses(box) == []  # zero further requests
     assert wall.slept == []
 
@@ -182,6 +184,6 @@ def test_a_429_without_a_reset_is_retried_with_backoff_as_before(
 ) -> None:
     client = client_of(box, wall)
     box.inject(Fault(kind="status", status=429))
-    assert client.get_credential("nobody") is None
+    assert client.credentials.get_credential("nobody") is None
     assert wall.slept == [0.25]  # the first backoff step, jitter 0
     assert box.rate_limit_stats.limited == 0

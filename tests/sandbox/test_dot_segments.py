@@ -15,11 +15,12 @@ import requests
 from tests.support.fixtures import oauth_settings
 
 from bw_pulumi import InvalidInputError
-from bw_pulumi.client import BandwidthClient
-from bw_pulumi.credential_ops import CredentialOperations
-from bw_pulumi.errors import BandwidthApiError
-from bw_pulumi.models import Credential, RealmSettings
-from bw_pulumi.realm_ops import RealmOperations
+from bw_pulumi.api.errors import BandwidthApiError
+from bw_pulumi.resources.client import BandwidthClient
+from bw_pulumi.resources.sip_credential.models import Credential
+from bw_pulumi.resources.sip_credential.operations import CredentialOperations
+from bw_pulumi.resources.sip_realm.models import RealmSettings
+from bw_pulumi.resources.sip_realm.operations import RealmOperations
 from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox
 
 BAD_IDS = [".", "..", "", "../x", "1/..", "../..", "1/.", "/1"]
@@ -30,11 +31,11 @@ def test_the_transport_refuses_a_dot_segment_before_any_request(
     client: BandwidthClient, sandbox: Sandbox, segment: str
 ) -> None:
     with pytest.raises(InvalidInputError, match="cannot be part of a URL path"):
-        client.delete_credential(segment)
+        client.credentials.delete_credential(segment)
     with pytest.raises(InvalidInputError):
         client.realms.delete_realm(segment)
     with pytest.raises(InvalidInputError):
-        client.realms.get_credential("1", segment)
+        client.realm_credentials.get_credential("1", segment)
     assert sandbox.requests == [] and sandbox.token_requests == 0
 
 
@@ -42,7 +43,7 @@ def test_an_account_id_of_dots_is_refused_naming_the_setting(sandbox: Sandbox) -
     settings = oauth_settings(sandbox)
     dotted = BandwidthClient(type(settings)("..", settings.auth, settings.api_url))
     with pytest.raises(InvalidInputError, match=r"^bandwidth:accountId: '\.\.'"):
-        dotted.list_credentials()
+        dotted.credentials.list_credentials()
     assert sandbox.requests == []
 
 
@@ -97,7 +98,7 @@ def test_an_id_of_dots_in_an_api_reply_is_refused_and_never_used(sandbox: Sandbo
     wanted = Credential(user_name="ext1", hash1="0" * 32, hash1b="1" * 32)
     before = len(sandbox.requests)
     with pytest.raises(BandwidthApiError, match=r"SIP credential 'ext1'.*answered the id '\.\.'"):
-        client.realms.create_credential(main.id, wanted)
+        client.realm_credentials.create_credential(main.id, wanted)
     assert [r.method for r in sandbox.requests[before:]] == ["POST"]  # no collapsed URL
 
 

@@ -9,8 +9,8 @@ from typing import Any
 from tests.support.fixtures import oauth_settings
 
 from bw_pulumi import compute_hashes
-from bw_pulumi.client import BandwidthClient
-from bw_pulumi.credential_ops import CredentialOperations
+from bw_pulumi.resources.client import BandwidthClient
+from bw_pulumi.resources.sip_credential.operations import CredentialOperations
 from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox, StoredCredential
 
 

@@ -9,9 +9,9 @@ import pytest
 
 from tests.support.live import LiveApi, unique_name
 
-from bw_pulumi.client import BandwidthClient
-from bw_pulumi.models import Credential
-from bw_pulumi.settings import load_client_settings
+from bw_pulumi.config.settings import load_client_settings
+from bw_pulumi.resources.client import BandwidthClient
+from bw_pulumi.resources.sip_credential.models import Credential
 
 
 @pytest.fixture(autouse=True)
@@ -32,8 +32,8 @@ def test_what_live_api_yields_reaches_the_sandbox(live_api: LiveApi) -> None:
     name = unique_name("live")
     hashes = "1" * 32, "2" * 32
     client = BandwidthClient(live_api.settings, sleep=lambda seconds: None)
-    client.create_credential(Credential(name, *hashes, domain="corp.example.com"))
+    client.credentials.create_credential(Credential(name, *hashes, domain="corp.example.com"))
     from_environ = BandwidthClient(load_client_settings(lambda key: None, live_api.environ))
-    found = from_environ.get_credential(f"{name}@corp.example.com")
+    found = from_environ.credentials.get_credential(f"{name}@corp.example.com")
     assert found is not None and found.user_name == name
     assert len(live_api.sandbox.credentials()) == 1

@@ -9,8 +9,8 @@ import pytest
 from tests.support.fixtures import RecordingSleeper, oauth_settings
 
 from bw_pulumi import compute_hashes
-from bw_pulumi.client import BandwidthClient
-from bw_pulumi.credential_ops import CredentialOperations
+from bw_pulumi.resources.client import BandwidthClient
+from bw_pulumi.resources.sip_credential.operations import CredentialOperations
 from bw_pulumi.sandbox import DEFAULT_REALM, Fault, Sandbox, StoredCredential
 
 PASSWORD = "log-test-password-never-logged"

@@ -15,8 +15,8 @@ from pulumi.runtime.rpc import UNKNOWN
 from tests.unit.test_provider import PASSWORD, inputs
 
 from bw_pulumi import SipCredentialProvider, compute_hashes
-from bw_pulumi.errors import BandwidthApiError, ConfigurationError
-from bw_pulumi.hook_errors import ProviderOperationError
+from bw_pulumi.api.errors import BandwidthApiError, ConfigurationError
+from bw_pulumi.resources.hook_errors import ProviderOperationError
 from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox, StoredCredential
 
 
@@ -404,8 +404,8 @@ def test_read_raises_rather_than_dropping_state_on_a_foreign_404(sandbox: Sandbo
 def test_stack_config_auth_wins_over_environment_auth(
     sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bw_pulumi.auth import BasicAuth
-    from bw_pulumi.settings import load_client_settings
+    from bw_pulumi.api.auth import BasicAuth
+    from bw_pulumi.config.settings import load_client_settings
 
     env = {"BW_CLIENT_ID": "other-account-client", "BW_CLIENT_SECRET": "other-secret"}
     config = {

@@ -7,10 +7,10 @@ import pytest
 
 from tests.support.fixtures import RecordingSleeper, oauth_settings
 
-from bw_pulumi.client import BandwidthClient
-from bw_pulumi.errors import BandwidthApiError
-from bw_pulumi.realm_ops import RealmOperations, Waiting
-from bw_pulumi.retry import RetryPolicy
+from bw_pulumi.api.errors import BandwidthApiError
+from bw_pulumi.api.retry import RetryPolicy
+from bw_pulumi.resources.client import BandwidthClient
+from bw_pulumi.resources.sip_realm.operations import RealmOperations, Waiting
 from bw_pulumi.sandbox import Fault, Sandbox
 
 

@@ -15,11 +15,11 @@ from tests.support.fixtures import oauth_settings
 from tests.support.sandbox_http import FakeClock
 
 from bw_pulumi import compute_hashes
-from bw_pulumi.client import BandwidthClient
-from bw_pulumi.credential_ops import CredentialOperations
-from bw_pulumi.errors import BandwidthApiError
-from bw_pulumi.realm_ops import RealmOperations, RealmWaitError, Waiting
-from bw_pulumi.realms_client import UsernameCaseError
+from bw_pulumi.api.errors import BandwidthApiError
+from bw_pulumi.resources.client import BandwidthClient
+from bw_pulumi.resources.sip_credential.operations import CredentialOperations
+from bw_pulumi.resources.sip_credential.realm_api import UsernameCaseError
+from bw_pulumi.resources.sip_realm.operations import RealmOperations, RealmWaitError, Waiting
 from bw_pulumi.sandbox import Fault, Sandbox
 
 PASSWORD = "realm-scoped-password"

@@ -13,8 +13,9 @@ from tests.support.fixtures import RecordingSleeper, oauth_settings
 from tests.support.sandbox_http import H1, H1B, XML, creds_url, realms_url, web
 
 from bw_pulumi import compute_hashes
-from bw_pulumi.client import BandwidthClient
-from bw_pulumi.models import Credential, RealmSettings
+from bw_pulumi.resources.client import BandwidthClient
+from bw_pulumi.resources.sip_credential.models import Credential
+from bw_pulumi.resources.sip_realm.models import RealmSettings
 from bw_pulumi.sandbox import DEFAULT_REALM, Fault, Sandbox
 
 CONTROL_JSON = {"Content-Type": "application/json"}
@@ -174,15 +175,18 @@ def test_the_client_ends_every_write_kind_as_wanted_under_chaos(
         return Credential(name, hash1=hashes.hash1, hash1b=hashes.hash1b)
 
     names = [f"user{i}" for i in range(12)]
-    ids = {name: realms.create_credential(main.id, scoped(name, "pw-1")).id for name in names}
+    ids = {
+        name: client.realm_credentials.create_credential(main.id, scoped(name, "pw-1")).id
+        for name in names
+    }
     for name in names:
-        client.create_credential(account(name, "pw-1"))
+        client.credentials.create_credential(account(name, "pw-1"))
     for name in names[:6]:
-        client.update_credential(account(name, "pw-2"))
-        realms.update_credential(main.id, str(ids[name]), scoped(name, "pw-2"))
+        client.credentials.update_credential(account(name, "pw-2"))
+        client.realm_credentials.update_credential(main.id, str(ids[name]), scoped(name, "pw-2"))
     for name in names[6:9]:
-        client.delete_credential(name)
-        realms.delete_credential(main.id, str(ids[name]))
+        client.credentials.delete_credential(name)
+        client.realm_credentials.delete_credential(main.id, str(ids[name]))
     extra = realms.update_realm(main.id, RealmSettings("main", "after chaos", True))
     assert extra.description == "after chaos"
 

@@ -29,7 +29,7 @@ from tests.support.sandbox_http import (
 )
 
 from bw_pulumi.sandbox import DEFAULT_REALM, Fault, Sandbox, StoredCredential
-from bw_pulumi.sandbox.routes import SandboxRequestHandler
+from bw_pulumi.sandbox.http_server import SandboxRequestHandler
 from bw_pulumi.sandbox.server import serve
 
 REPO = Path(__file__).resolve().parents[2]

@@ -18,7 +18,7 @@ from tests.support.fixtures import RecordingSleeper
 from tests.support.sandbox_http import BASIC, CLIENT, JSON, creds_url, web
 
 from bw_pulumi.sandbox import Fault, Sandbox
-from bw_pulumi.sandbox.routes import SandboxRequestHandler
+from bw_pulumi.sandbox.http_server import SandboxRequestHandler
 
 BARRIER_TIMEOUT = 5.0
 

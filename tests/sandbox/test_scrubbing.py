@@ -22,12 +22,13 @@ from tests.unit.test_scrubbing import (
     leaked,
 )
 
-from bw_pulumi.auth import BasicAuth
-from bw_pulumi.bridge import BridgeEndpoint, NetworkBridgeCall, TwilioCredentials
-from bw_pulumi.client import BandwidthClient, ClientSettings
-from bw_pulumi.errors import BandwidthApiError
-from bw_pulumi.models import Credential
-from bw_pulumi.twilio_call import TwilioCallError, place_call
+from bw_pulumi.api.auth import BasicAuth
+from bw_pulumi.api.errors import BandwidthApiError
+from bw_pulumi.api.transport import ClientSettings
+from bw_pulumi.cli.bridge import BridgeEndpoint, NetworkBridgeCall, TwilioCredentials
+from bw_pulumi.cli.twilio_call import TwilioCallError, place_call
+from bw_pulumi.resources.client import BandwidthClient
+from bw_pulumi.resources.sip_credential.models import Credential
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "auth-Token/0f1e+2d3c=4b5a"
@@ -89,7 +90,7 @@ def test_a_bandwidth_error_body_is_scrubbed_of_every_form(
     echo.text = escape_xml(" | ".join([*forms.values(), hashes]))
     credential = Credential("ext100", HASHES.hash1, HASHES.hash1b, realm=REALM)
     with pytest.raises(BandwidthApiError) as caught:
-        client.update_credential(credential)
+        client.credentials.update_credential(credential)
     message = str(caught.value)
     assert "HTTP 400 [23001]" in message
     assert leaked(message, API_USER, API_PASSWORD) == [], message

@@ -8,7 +8,8 @@ import time
 
 from tests.support.fake_registrar import FakeRegistrar, Received
 
-from bw_pulumi.sip import CheckResult, Endpoint, Identity, Outcome, check_registration
+from bw_pulumi.sip import Endpoint
+from bw_pulumi.sip.register import CheckResult, Identity, Outcome, check_registration
 
 REALM = "custxx.auth.bandwidth.com"
 ALICE = Identity("alice", "s3cret-pw", REALM, "alice", REALM)

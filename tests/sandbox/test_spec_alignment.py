@@ -19,9 +19,10 @@ from tests.support.sandbox_http import H1, H1B, XML, creds_url, realms_url
 from tests.unit.test_spec_alignment import SPEC_REALM_PUT, parse
 
 from bw_pulumi import compute_hashes
-from bw_pulumi.client import BandwidthClient
-from bw_pulumi.domain import InvalidInputError
-from bw_pulumi.models import Credential, RealmSettings
+from bw_pulumi.api.errors import InvalidInputError
+from bw_pulumi.resources.client import BandwidthClient
+from bw_pulumi.resources.sip_credential.models import Credential
+from bw_pulumi.resources.sip_realm.models import RealmSettings
 from bw_pulumi.sandbox import DEFAULT_REALM, Sandbox
 
 #: "List SIP Credentials On Realm", 404 example.
@@ -149,10 +150,10 @@ def test_the_client_reads_aggregated_usernames_as_declared(
     hashes = compute_hashes("bob", PASSWORD, DEFAULT_REALM, "somewhere.com")
     wanted = Credential("bob", hashes.hash1, hashes.hash1b, domain="somewhere.com")
     reads = [
-        client.create_credential(wanted),
-        client.get_credential("bob@somewhere.com"),
-        *client.list_credentials(),
-        *client.credentials_page("page=1&size=500")[0],
+        client.credentials.create_credential(wanted),
+        client.credentials.get_credential("bob@somewhere.com"),
+        *client.credentials.list_credentials(),
+        *client.credentials.credentials_page("page=1&size=500")[0],
     ]
     assert [(c.user_name if c else None, c.domain if c else None) for c in reads] == [
         ("bob", "somewhere.com")
@@ -166,8 +167,8 @@ def test_a_lost_create_answered_aggregated_is_still_adopted(
     sandbox.set_response_shapes(aggregated_usernames=True)
     hashes = compute_hashes("bob", PASSWORD, DEFAULT_REALM, "somewhere.com")
     wanted = Credential("bob", hashes.hash1, hashes.hash1b, domain="somewhere.com")
-    client.create_credential(wanted)
-    again = client.create_credential(wanted)
+    client.credentials.create_credential(wanted)
+    again = client.credentials.create_credential(wanted)
     assert (again.user_name, again.domain) == ("bob", "somewhere.com")
 
 
@@ -207,8 +208,8 @@ def test_the_client_takes_either_empty_answer_as_an_empty_list(
     client = BandwidthClient(oauth_settings(sandbox), sleep=sleeper)
     assert client.realms.list_realms() == []
     realm = sandbox.add_realm_out_of_band("office", default=True)
-    assert client.realms.list_credentials(realm.id) == []
-    assert client.realms.credentials_page(realm.id, "page=1&size=500") == ((), None)
+    assert client.realm_credentials.list_credentials(realm.id) == []
+    assert client.realm_credentials.credentials_page(realm.id, "page=1&size=500") == ((), None)
     assert [r.id for r in client.realms.list_realms()] == [realm.id]
     assert sleeper.delays == []
 
@@ -228,7 +229,7 @@ def test_a_fragment_the_spec_refuses_is_refused_before_any_call(
     sandbox: Sandbox, client: BandwidthClient, kwargs: dict[str, str], field: str
 ) -> None:
     with pytest.raises(InvalidInputError) as caught:
-        client.list_credentials(**kwargs)
+        client.credentials.list_credentials(**kwargs)
     assert caught.value.field == field and "3-64 characters" in str(caught.value)
     assert sandbox.requests == []
 
@@ -236,6 +237,6 @@ def test_a_fragment_the_spec_refuses_is_refused_before_any_call(
 def test_a_fragment_of_three_characters_filters(sandbox: Sandbox, client: BandwidthClient) -> None:
     for user in ("bob", "bobby", "amy"):
         hashes = compute_hashes(user, PASSWORD, DEFAULT_REALM)
-        client.create_credential(Credential(user, hashes.hash1, hashes.hash1b))
-    listed = client.list_credentials(user_name_fragment="bob")
+        client.credentials.create_credential(Credential(user, hashes.hash1, hashes.hash1b))
+    listed = client.credentials.list_credentials(user_name_fragment="bob")
     assert sorted(c.user_name for c in listed) == ["bob", "bobby"]

@@ -23,12 +23,13 @@ import requests
 from tests.support.fixtures import RecordingSleeper
 
 from bw_pulumi import compute_hashes
-from bw_pulumi.auth import BasicAuth, OAuthClientCredentials
-from bw_pulumi.client import BandwidthClient, ClientSettings
-from bw_pulumi.errors import BandwidthApiError
-from bw_pulumi.http_guard import MAX_RESPONSE_BYTES
-from bw_pulumi.models import Credential
-from bw_pulumi.retry import RetryPolicy
+from bw_pulumi.api.auth import BasicAuth, OAuthClientCredentials
+from bw_pulumi.api.errors import BandwidthApiError
+from bw_pulumi.api.http_guard import MAX_RESPONSE_BYTES
+from bw_pulumi.api.retry import RetryPolicy
+from bw_pulumi.api.transport import ClientSettings
+from bw_pulumi.resources.client import BandwidthClient
+from bw_pulumi.resources.sip_credential.models import Credential
 
 TLS = Path(__file__).parent / "fixtures" / "tls"
 HASHES = compute_hashes("guarded", "a password", "custxx.auth.bandwidth.com")
@@ -107,7 +108,7 @@ def test_a_redirect_of_a_create_is_not_followed_and_the_hashes_go_nowhere(
     api = serve(redirect_to(elsewhere.url, status))
     client = client_for(api.url, sleeper)
     with pytest.raises(BandwidthApiError) as caught:
-        client.create_credential(Credential("guarded", HASHES.hash1, HASHES.hash1b))
+        client.credentials.create_credential(Credential("guarded", HASHES.hash1, HASHES.hash1b))
     message = str(caught.value)
     assert f"answered HTTP {status}, a redirect" in message
     assert "bandwidth:apiUrl may be wrong" in message
@@ -124,7 +125,7 @@ def test_a_redirect_of_the_token_request_is_not_followed(
     auth = OAuthClientCredentials("id", "client-secret", f"{idp.url}/token")
     client = BandwidthClient(ClientSettings("1", auth, api_url=f"{idp.url}/api"), sleep=sleeper)
     with pytest.raises(BandwidthApiError, match=r"HTTP 307, a redirect.*bandwidth:oauthUrl"):
-        client.get_credential("x")
+        client.credentials.get_credential("x")
     assert elsewhere.seen == []
 
 
@@ -134,7 +135,7 @@ def test_a_303_on_a_list_to_another_origin_is_not_followed(
     elsewhere = serve(lambda method, path: (200, {}, EMPTY_PAGE))
     api = serve(redirect_to(elsewhere.url, 303))
     with pytest.raises(BandwidthApiError, match="HTTP 303 to another origin"):
-        client_for(api.url, sleeper).list_credentials()
+        client_for(api.url, sleeper).credentials.list_credentials()
     assert elsewhere.seen == []
 
 
@@ -147,7 +148,7 @@ def test_a_303_to_the_same_origin_is_followed_once(
         return 303, {"Location": f"{path}?page=1&size=500"}, b""
 
     api = serve(answer)
-    assert client_for(api.url, sleeper).list_credentials() == []
+    assert client_for(api.url, sleeper).credentials.list_credentials() == []
     assert [path for _, path, _ in api.seen] == [
         "/api/accounts/1/sipcredentials",
         "/api/accounts/1/sipcredentials?page=1&size=500",
@@ -159,7 +160,7 @@ def test_a_303_answered_by_another_303_is_an_error_not_a_loop(
 ) -> None:
     api = serve(lambda method, path: (303, {"Location": path}, b""))
     with pytest.raises(BandwidthApiError, match="HTTP 303, a redirect, which bw-pulumi does not"):
-        client_for(api.url, sleeper).list_credentials()
+        client_for(api.url, sleeper).credentials.list_credentials()
     assert len(api.seen) == 2
 
 
@@ -168,7 +169,7 @@ def test_a_303_on_a_write_is_not_followed(
 ) -> None:
     api = serve(lambda method, path: (303, {"Location": path}, b""))
     with pytest.raises(BandwidthApiError, match="HTTP 303, a redirect"):
-        client_for(api.url, sleeper).delete_credential("guarded")
+        client_for(api.url, sleeper).credentials.delete_credential("guarded")
     assert [method for method, _, _ in api.seen] == ["DELETE"]
 
 
@@ -242,7 +243,7 @@ def test_a_dripping_body_ends_at_the_deadline(
     client = client_for(server.url, sleeper, total_budget=1.0, read_timeout=1.0)
     started = time.monotonic()
     with pytest.raises(BandwidthApiError, match="the response did not complete within"):
-        client.credentials_page("page=1&size=500")
+        client.credentials.credentials_page("page=1&size=500")
     assert time.monotonic() - started < 2.0
     assert server.connections == 1
 
@@ -256,7 +257,7 @@ def test_dripping_headers_end_at_the_deadline_too(
     client = client_for(server.url, sleeper, total_budget=1.0, read_timeout=1.0)
     started = time.monotonic()
     with pytest.raises(BandwidthApiError, match="the response did not complete within"):
-        client.get_credential("x")
+        client.credentials.get_credential("x")
     assert time.monotonic() - started < 2.0
 
 
@@ -267,7 +268,7 @@ def test_a_stalled_attempt_is_retried_within_the_calls_budget(
     client = client_for(server.url, sleeper, total_budget=2.5, read_timeout=0.8)
     started = time.monotonic()
     with pytest.raises(BandwidthApiError, match="no response from Bandwidth after 3 attempt"):
-        client.get_credential("x")
+        client.credentials.get_credential("x")
     assert time.monotonic() - started < 3.5
     assert server.connections == 3 and len(sleeper.delays) == 2
 
@@ -278,7 +279,7 @@ def test_a_body_over_the_cap_is_refused_while_reading_and_not_retried(
     huge = b"<a>" + b"x" * MAX_RESPONSE_BYTES + b"</a>"
     api = serve(lambda method, path: (200, {"Content-Type": "application/xml"}, huge))
     with pytest.raises(BandwidthApiError, match="larger than 10 MiB and was refused"):
-        client_for(api.url, sleeper).get_credential("x")
+        client_for(api.url, sleeper).credentials.get_credential("x")
     assert len(api.seen) == 1 and sleeper.delays == []
 
 
@@ -299,7 +300,7 @@ def test_a_certificate_that_does_not_verify_fails_at_once_saying_so(
 ) -> None:
     api = serve(lambda method, path: (200, {}, EMPTY_PAGE), tls=True)
     with pytest.raises(BandwidthApiError) as caught:
-        client_for(api.url, sleeper).get_credential("x")
+        client_for(api.url, sleeper).credentials.get_credential("x")
     message = str(caught.value)
     assert "TLS certificate verification failed for 127.0.0.1" in message
     assert "CA certificates" in message and "api-password" not in message
@@ -328,5 +329,5 @@ def test_the_deadline_holds_through_a_proxy_too(
     )
     started = time.monotonic()
     with pytest.raises(BandwidthApiError, match="the response did not complete within"):
-        client.get_credential("x")
+        client.credentials.get_credential("x")
     assert time.monotonic() - started < 2.0 and proxy.connections == 1

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from bw_pulumi.auth import BasicAuth, OAuthClientCredentials
-from bw_pulumi.client import BandwidthClient, ClientSettings
+from bw_pulumi.api.auth import BasicAuth, OAuthClientCredentials
+from bw_pulumi.api.transport import ClientSettings
+from bw_pulumi.resources.client import BandwidthClient
 from bw_pulumi.sandbox import Sandbox
 
 

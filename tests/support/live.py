@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from bw_pulumi.api.transport import ClientSettings
+from bw_pulumi.config.settings import load_client_settings
 from bw_pulumi.sandbox import Sandbox
-from bw_pulumi.settings import load_client_settings
-from bw_pulumi.transport import ClientSettings
 
 LIVE_VARIABLE = "BW_LIVE"
 ACCOUNT_VARIABLE = "BW_ACCOUNT_ID"

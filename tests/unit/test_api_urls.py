@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from bw_pulumi.api_urls import url_problem
-from bw_pulumi.errors import ConfigurationError
-from bw_pulumi.settings import load_api_urls, load_client_settings
+from bw_pulumi.api.errors import ConfigurationError
+from bw_pulumi.api.urls import url_problem
+from bw_pulumi.config.settings import load_api_urls, load_client_settings
 
 BASIC = {"bandwidth:accountId": "1", "bandwidth:apiUsername": "u", "bandwidth:apiPassword": "p"}
 

@@ -1,4 +1,4 @@
-"""The Network Bridge To URI, the Calls request and their rules (bw_pulumi.bridge)."""
+"""The Network Bridge To URI, the Calls request and their rules (bw_pulumi.cli.bridge)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from bw_pulumi import InvalidInputError
-from bw_pulumi.bridge import (
+from bw_pulumi.cli.bridge import (
     OUTPUT_PORT,
     OUTPUT_REALM,
     OUTPUT_SIP_AUTH_PASSWORD,

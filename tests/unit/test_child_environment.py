@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from bw_pulumi.stack import child_environment
+from bw_pulumi.cli.stack import child_environment
 
 SECRETS = {
     "BW_SIP_PASSWORD": "sip-password-1",

@@ -3,7 +3,7 @@ client against the sandbox: tests/sandbox/test_client.py)."""
 
 from __future__ import annotations
 
-from bw_pulumi.auth import OAuthClientCredentials
+from bw_pulumi.api.auth import OAuthClientCredentials
 
 
 def test_a_401_forgets_only_the_token_that_was_refused() -> None:

@@ -10,12 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from bw_pulumi import credential_ops, realm_ops, settings
-from bw_pulumi.credential_ops import DesiredCredential
-from bw_pulumi.definitions import PROVIDER_CONFIG, RESOURCES, SIP_CREDENTIAL, SIP_REALM
+from bw_pulumi.config import settings
+from bw_pulumi.config.properties import PROVIDER_CONFIG
 from bw_pulumi.native import schema
 from bw_pulumi.native.names import camel_text, to_camel, to_snake
 from bw_pulumi.resource import SECRET_OUTPUTS, SipCredential, SipRealm
+from bw_pulumi.resources.registry import RESOURCES
+from bw_pulumi.resources.sip_credential import operations as credential_ops
+from bw_pulumi.resources.sip_credential.definition import SIP_CREDENTIAL
+from bw_pulumi.resources.sip_credential.operations import DesiredCredential
+from bw_pulumi.resources.sip_realm import operations as realm_ops
+from bw_pulumi.resources.sip_realm.definition import SIP_REALM
 
 COMMITTED_SCHEMA = Path(__file__).resolve().parents[2] / "sdk" / "schema.json"
 

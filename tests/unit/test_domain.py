@@ -1,4 +1,4 @@
-"""Hash formula and validation rules (bw_pulumi.domain)."""
+"""Hash formula and validation rules (bw_pulumi.resources.sip_credential.rules)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import hashlib
 import pytest
 
 from bw_pulumi import InvalidInputError, compute_hashes
-from bw_pulumi.domain import composite_username, same_composite
+from bw_pulumi.resources.sip_credential.rules import composite_username, same_composite
 
 REALM = "custxx.auth.bandwidth.com"
 PASSWORD = "correct horse battery staple"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bw_pulumi import InvalidInputError
-from bw_pulumi.domain import validate_username
+from bw_pulumi.resources.sip_credential.rules import validate_username
 
 
 @pytest.mark.parametrize("username", [".", ".."])

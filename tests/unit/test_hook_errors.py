@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 from pulumi.runtime.rpc import UNKNOWN
 
-from bw_pulumi.domain import InvalidInputError
-from bw_pulumi.errors import BandwidthApiError, ConfigurationError
-from bw_pulumi.hook_errors import (
+from bw_pulumi.api.errors import BandwidthApiError, ConfigurationError, InvalidInputError
+from bw_pulumi.resources.hook_errors import (
     ProviderOperationError,
     credential_name,
     describe,
@@ -76,13 +75,12 @@ def test_an_expected_failure_is_one_message_with_no_frame_below_the_hook(error: 
     assert "retry_layer" not in text and "deep_failure" not in text
     lines = text.splitlines()
     assert lines[-1] == (
-        "bw_pulumi.hook_errors.ProviderOperationError: "
-        f"create SIP credential 'bob@example.com' failed: {error}"
+        f"bw_pulumi.ProviderOperationError: create SIP credential 'bob@example.com' failed: {error}"
     )
     assert "During handling" not in text and "direct cause" not in text
     frames = [line for line in lines if line.startswith('  File "')]
     ours = [frame for frame in frames if "test_hook_errors.py" not in frame]
-    assert len(ours) == 1 and "bw_pulumi/hook_errors.py" in ours[0]
+    assert len(ours) == 1 and "bw_pulumi/resources/hook_errors.py" in ours[0]
 
 
 def test_the_original_error_stays_reachable_for_code() -> None:

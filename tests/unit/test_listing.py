@@ -1,4 +1,5 @@
-"""Refresh in pages: the cost and freshness rules of bw_pulumi.listing, on a fake paged
+"""Refresh in pages: the cost and freshness rules of bw_pulumi.resources.sip_credential.listing,
+on a fake paged
 account (the same reads through the provider against the sandbox, compared with one GET per
 credential: tests/sandbox/test_listing.py)."""
 
@@ -8,8 +9,8 @@ from functools import cache
 
 import pytest
 
-from bw_pulumi.listing import FIRST_PAGE, Listing
-from bw_pulumi.models import Credential
+from bw_pulumi.resources.sip_credential.listing import FIRST_PAGE, Listing
+from bw_pulumi.resources.sip_credential.models import Credential
 
 
 @cache

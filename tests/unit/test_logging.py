@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bw_pulumi.logs import configure_logging
+from bw_pulumi.config.logs import configure_logging
 
 
 @pytest.fixture(autouse=True)

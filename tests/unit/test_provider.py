@@ -10,8 +10,8 @@ from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
 from bw_pulumi import SipCredentialProvider
-from bw_pulumi.errors import ConfigurationError
-from bw_pulumi.hook_errors import ProviderOperationError
+from bw_pulumi.api.errors import ConfigurationError
+from bw_pulumi.resources.hook_errors import ProviderOperationError
 from bw_pulumi.sandbox import DEFAULT_REALM
 
 PASSWORD = "pr0vider-test-password"
@@ -36,6 +36,6 @@ def test_missing_settings_fail_the_first_hook_naming_the_keys(
 
 
 def test_desired_credential_repr_hides_the_password() -> None:
-    from bw_pulumi.provider import DesiredCredential
+    from bw_pulumi.resources.sip_credential.operations import DesiredCredential
 
     assert PASSWORD not in repr(DesiredCredential.from_props(inputs()))

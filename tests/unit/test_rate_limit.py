@@ -8,7 +8,7 @@ import threading
 import pytest
 import requests
 
-from bw_pulumi.rate_limit import (
+from bw_pulumi.api.rate_limit import (
     RateLimited,
     RateLimitGate,
     RateLimitWait,

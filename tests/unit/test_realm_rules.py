@@ -8,9 +8,10 @@ import pytest
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
-from bw_pulumi.credential_ops import CredentialOperations
-from bw_pulumi.domain import InvalidInputError, realm_name_in, validate_realm_name
-from bw_pulumi.realm_ops import RealmOperations
+from bw_pulumi.api.errors import InvalidInputError
+from bw_pulumi.resources.sip_credential.operations import CredentialOperations
+from bw_pulumi.resources.sip_realm.operations import RealmOperations
+from bw_pulumi.resources.sip_realm.rules import realm_name_in, validate_realm_name
 
 
 def no_api() -> Any:
@@ -124,7 +125,7 @@ def test_realm_id_must_be_a_plain_id() -> None:
 
 
 def created(**extra: Any) -> dict[str, Any]:
-    from bw_pulumi.domain import compute_hashes
+    from bw_pulumi.resources.sip_credential.rules import compute_hashes
 
     hashes = compute_hashes("ext100", "pw", FQDN)
     return {**inputs(), "hash1": hashes.hash1, "hash1b": hashes.hash1b, **extra}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
-from bw_pulumi.retry import (
+from bw_pulumi.api.retry import (
     EPOCH_MILLISECONDS_FROM,
     LATEST_EPOCH,
     RetryPolicy,

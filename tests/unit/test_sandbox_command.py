@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bw_pulumi.sandbox_command import parse_port
+from bw_pulumi.cli.sandbox import parse_port
 
 
 def test_parse_port() -> None:

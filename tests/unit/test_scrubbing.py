@@ -9,7 +9,7 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from bw_pulumi import compute_hashes
-from bw_pulumi.errors import REDACTED, basic_credentials, scrub
+from bw_pulumi.api.errors import REDACTED, basic_credentials, scrub
 
 API_USER = "api-user"
 API_PASSWORD = "Api pa$$/w0rd&more"

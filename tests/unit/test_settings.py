@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bw_pulumi.auth import OAuthClientCredentials
-from bw_pulumi.client import DEFAULT_TOKEN_URL
-from bw_pulumi.settings import load_client_settings
+from bw_pulumi.api.auth import OAuthClientCredentials
+from bw_pulumi.api.transport import DEFAULT_TOKEN_URL
+from bw_pulumi.config.settings import load_client_settings
 
 OAUTH = {"bandwidth:accountId": "1", "bandwidth:clientId": "id", "bandwidth:clientSecret": "s"}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bw_pulumi.errors import ConfigurationError
-from bw_pulumi.settings_check import KNOWN_KEYS, check_settings, unknown_key_warnings
+from bw_pulumi.api.errors import ConfigurationError
+from bw_pulumi.config.check import KNOWN_KEYS, check_settings, unknown_key_warnings
 
 COMPLETE = {
     "bandwidth:accountId": "9900000",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bw_pulumi.definitions import PROVIDER_CONFIG
-from bw_pulumi.errors import ConfigurationError
-from bw_pulumi.settings import (
+from bw_pulumi.api.errors import ConfigurationError
+from bw_pulumi.config.properties import PROVIDER_CONFIG
+from bw_pulumi.config.settings import (
     DEFAULT_RATE_LIMIT_WAIT_SECONDS,
     load_rate_limit_wait_seconds,
     retry_policy,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bw_pulumi.domain import compute_hashes
+from bw_pulumi.resources.sip_credential.rules import compute_hashes
 from bw_pulumi.sip import digest
 
 RFC2617_CHALLENGE = (

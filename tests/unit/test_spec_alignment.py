@@ -9,9 +9,10 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as SafeET
 import pytest
 
-from bw_pulumi import wire
-from bw_pulumi.domain import split_aggregated
-from bw_pulumi.models import RealmSettings
+from bw_pulumi.resources.sip_credential import xml as credential_xml
+from bw_pulumi.resources.sip_credential.rules import split_aggregated
+from bw_pulumi.resources.sip_realm import xml as realm_xml
+from bw_pulumi.resources.sip_realm.models import RealmSettings
 
 #: "Update Realm" request example.
 SPEC_REALM_PUT = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -40,12 +41,12 @@ def parse(body: bytes) -> Element:
 
 
 def test_the_realm_put_body_has_the_shape_of_the_specs_example() -> None:
-    body = wire.encode_realm_update(RealmSettings("office", "HQ phones", True))
+    body = realm_xml.encode_realm_update(RealmSettings("office", "HQ phones", True))
     root, example = parse(body), parse(SPEC_REALM_PUT)
     assert root.tag == example.tag == "Realm"
     assert [child.tag for child in root] == [child.tag for child in example]
     assert root.find("Realm") is None
-    not_default = parse(wire.encode_realm_update(RealmSettings("office", "HQ", False)))
+    not_default = parse(realm_xml.encode_realm_update(RealmSettings("office", "HQ", False)))
     assert [(c.tag, c.text) for c in not_default] == [("Description", "HQ")]  # never "false"
 
 
@@ -65,7 +66,7 @@ def test_split_aggregated(user_name: str, domain: str | None, expected: tuple[An
 
 
 def test_the_specs_aggregated_example_is_the_separated_credential() -> None:
-    aggregated = wire.decode_credential(SPEC_GET_AGGREGATED)
+    aggregated = credential_xml.decode_credential(SPEC_GET_AGGREGATED)
     assert (aggregated.user_name, aggregated.domain) == ("Bill@bw.com", None)
     separated = aggregated.separated()
     assert (separated.user_name, separated.domain) == ("Bill", "bw.com")

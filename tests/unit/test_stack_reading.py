@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from bw_pulumi.secret_input import read_secret
+from bw_pulumi.cli.secret_input import read_secret
 
 
 def test_environment_variable_wins_over_stdin() -> None:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bw_pulumi.terminal import printable
+from bw_pulumi.cli.terminal import printable
 
 #: Any control character, 7- or 8-bit, and the Unicode separators and bidi controls.
 UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from bw_pulumi.domain import InvalidInputError
+from bw_pulumi.api.errors import InvalidInputError
+from bw_pulumi.cli.verify import parse_registrar
 from bw_pulumi.sip import Endpoint
-from bw_pulumi.verify_command import parse_registrar
 
 
 @pytest.mark.parametrize(

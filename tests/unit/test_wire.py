@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from defusedxml import ElementTree as SafeET
 
-from bw_pulumi import wire
-from bw_pulumi.models import Credential
+from bw_pulumi.api import xml as wire
+from bw_pulumi.resources.sip_credential import xml as credential_xml
+from bw_pulumi.resources.sip_credential.models import Credential
 
 # Bandwidth's own partial-success example pads every value with whitespace.
 PARTIAL_201 = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -43,7 +44,7 @@ PARTIAL_201 = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 
 
 def test_partial_success_decodes_both_lists_and_trims_padding() -> None:
-    result = wire.decode_bulk_create(PARTIAL_201)
+    result = credential_xml.decode_bulk_create(PARTIAL_201)
     assert [c.composite_username for c in result.created] == ["Bill@bw.com"]
     assert result.created[0].hash1 == "43543gggs43g324"
     assert len(result.errors) == 1
@@ -53,7 +54,7 @@ def test_partial_success_decodes_both_lists_and_trims_padding() -> None:
 
 
 def test_create_body_round_trips_and_omits_absent_optionals() -> None:
-    body = wire.encode_create(
+    body = credential_xml.encode_create(
         [
             Credential("bob", "h1", "h1b", domain="x.com", realm="r.example.com"),
             Credential("amy", "h2", "h2b"),
@@ -68,7 +69,9 @@ def test_create_body_round_trips_and_omits_absent_optionals() -> None:
 
 
 def test_update_body_never_carries_the_key() -> None:
-    body = wire.encode_update(Credential("bob", "h1", "h1b", domain="x.com", realm="r.com"))
+    body = credential_xml.encode_update(
+        Credential("bob", "h1", "h1b", domain="x.com", realm="r.com")
+    )
     root = SafeET.fromstring(body)
     assert root.tag == "SipCredential"
     assert root.find("UserName") is None
@@ -86,10 +89,10 @@ def test_page_links_in_bandwidth_link_syntax_and_bare() -> None:
     bandwidth_style = template.format(f'Link=&lt;{url}&gt;;rel="next";').encode()
     bare = template.format(url).encode()
     expected = "https://api.example/api/accounts/1/sipcredentials?page=2&size=500"
-    assert wire.decode_page(bandwidth_style).next_url == expected
-    assert wire.decode_page(bare).next_url == expected
+    assert credential_xml.decode_page(bandwidth_style).next_url == expected
+    assert credential_xml.decode_page(bare).next_url == expected
     last_page = template.replace("<Links><next>{}</next></Links>", "").encode()
-    assert wire.decode_page(last_page).next_url is None
+    assert credential_xml.decode_page(last_page).next_url is None
 
 
 def test_error_shapes_collect_codes_and_descriptions() -> None:
@@ -118,4 +121,4 @@ def test_bad_or_hostile_bodies_raise_a_clean_error(body: bytes) -> None:
 
 def test_wrong_root_element_is_refused() -> None:
     with pytest.raises(wire.WireFormatError, match="expected a SipCredentialResponse"):
-        wire.decode_credential(b"<Other/>")
+        credential_xml.decode_credential(b"<Other/>")
