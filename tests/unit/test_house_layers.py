@@ -18,6 +18,7 @@ the credential's rules), but never in a circle.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,6 +76,7 @@ def layer(name: str) -> int:
     return LAYERS[top]
 
 
+@functools.cache
 def arrows() -> list[tuple[str, str]]:
     return [(a, b) for a in MODULES for b in imported_modules(a) if b != a]
 

@@ -4,7 +4,6 @@ live run reads, and a live run without credentials skipping with the missing var
 from __future__ import annotations
 
 import pytest
-from bw_pulumi.transport import DEFAULT_API_URL
 
 from tests.support.live import (
     UNIQUE_NAME_MAX_LENGTH,
@@ -16,6 +15,7 @@ from tests.support.live import (
 )
 
 from bw_pulumi.api.auth import BasicAuth, OAuthClientCredentials
+from bw_pulumi.api.transport import DEFAULT_API_URL
 from bw_pulumi.resources.sip_credential.rules import validate_username
 from bw_pulumi.resources.sip_realm.rules import validate_realm_name
 
