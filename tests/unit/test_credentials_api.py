@@ -1,5 +1,5 @@
 """The client's token cache on its own: a 401 forgets only the token that was refused (the
-client against the sandbox: tests/sandbox/test_client.py)."""
+client against the sandbox: tests/sandbox/test_credentials_api.py)."""
 
 from __future__ import annotations
 
