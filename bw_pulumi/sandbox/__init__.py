@@ -9,7 +9,7 @@ verified against the live API, and which are the sandbox's own choices where bot
 silent: ``docs/bandwidth-api.md``. Tests pin the choices down.
 
 One folder per concern, as moto has one per service; folders import downwards only
-(``tests/test_house_rules.py``):
+(``tests/unit/test_house_rules.py``):
 
 * ``core/``: what every resource shares and that knows none of them: request/reply values
   (``http``), ``ApiError``, XML helpers, route helpers and paging, faults, chaos mode, rate

@@ -1,4 +1,5 @@
-"""Every relative link and ``#anchor`` in README.md and docs/*.md leads somewhere.
+"""Every relative link and ``#anchor`` in README.md, CONTRIBUTING.md and docs/*.md leads
+somewhere.
 
 Anchors follow GitHub's heading slugs (github-slugger): the heading's rendered text, lower
 case, every character that is not a letter, digit, ``_``, ``-`` or space removed, spaces
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-DOCUMENTS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+DOCUMENTS = [REPO / "README.md", REPO / "CONTRIBUTING.md", *sorted((REPO / "docs").glob("*.md"))]
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _INLINE_CODE = re.compile(r"(`+)(.+?)\1", re.DOTALL)
