@@ -4,7 +4,9 @@ default, Bandwidth itself with ``BW_LIVE=1`` and credentials (docs/bandwidth-api
 
 Each test names the entry of docs/bandwidth-api.md it checks and that entry's source mark.
 Every name is unique (``unique_name``), everything created is deleted at teardown even when
-the test fails, and no hash or password is ever part of an assertion's text."""
+the test fails, and no hash or password is ever part of an assertion's text. After a green
+``BW_LIVE=1`` run a maintainer adds **[live✓ YYYY-MM-DD]** to the docstrings and the entries
+(docs/bandwidth-api.md §10): none has been run against Bandwidth by this project yet."""
 
 from __future__ import annotations
 
