@@ -1,4 +1,5 @@
-"""The client's input rules (domain.py) and the sandbox's API rules (sandbox/rules.py) agree.
+"""The client's input rules (domain.py) and the sandbox's API rules (sandbox/credentials/rules.py)
+agree.
 
 They are written independently on purpose; where Bandwidth's reference is silent the
 shared decision is recorded in docs/bandwidth-api.md ("Field rules"). A value one side
@@ -11,8 +12,8 @@ import pytest
 
 from bw_pulumi.api.errors import InvalidInputError
 from bw_pulumi.resources.sip_credential.rules import validate_domain, validate_username
-from bw_pulumi.sandbox import rules
-from bw_pulumi.sandbox.rules import ApiError
+from bw_pulumi.sandbox import ApiError
+from bw_pulumi.sandbox.credentials import rules
 
 DOMAINS = {
     "somewhere.com": True,

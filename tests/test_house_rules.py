@@ -21,10 +21,18 @@ def leaves_the_sandbox(module: str) -> bool:
     return (module == "bw_pulumi" or module.startswith("bw_pulumi.")) and not inside
 
 
-def imports_outside_the_sandbox(source: str) -> list[str]:
-    """Every import in a module of bw_pulumi/sandbox that reaches the rest of bw_pulumi:
-    absolute, relative past the package (``from .. import x``) or dynamic, anywhere in the
-    module (imports inside functions count too)."""
+def resolve_relative(package: str, level: int, module: str) -> str:
+    """The absolute name ``from <level dots><module>`` names inside ``package``."""
+    parts = package.split(".")
+    base = parts[: len(parts) - (level - 1)] if level - 1 < len(parts) else []
+    return ".".join([*base, module] if module else base)
+
+
+def imports_outside_the_sandbox(source: str, package: str = "bw_pulumi.sandbox") -> list[str]:
+    """Every import in a module of ``package`` (bw_pulumi/sandbox or a folder of it) that
+    reaches the rest of bw_pulumi: absolute, relative past the sandbox (``from .. import x``
+    at its top, ``from ... import x`` in its folders) or dynamic, anywhere in the module
+    (imports inside functions count too)."""
     found = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
@@ -33,7 +41,8 @@ def imports_outside_the_sandbox(source: str) -> list[str]:
             ]
         elif isinstance(node, ast.ImportFrom):
             module = node.module or ""
-            if node.level >= 2 or (node.level == 0 and leaves_the_sandbox(module)):
+            absolute = resolve_relative(package, node.level, module) if node.level else module
+            if leaves_the_sandbox(absolute):
                 found.append(f"{node.lineno}: from {'.' * node.level}{module} import ...")
         elif isinstance(node, ast.Call) and _called_name(node.func) in DYNAMIC_IMPORTS:
             target = (
@@ -54,12 +63,17 @@ def sandbox_modules() -> list[Path]:
     return sorted(SANDBOX.rglob("*.py"))
 
 
+def package_of(path: Path) -> str:
+    """``bw_pulumi.sandbox`` or its folder's package (``bw_pulumi.sandbox.core``)."""
+    return ".".join(["bw_pulumi", *path.parent.relative_to(SANDBOX.parent).parts])
+
+
 def test_the_sandbox_imports_nothing_from_the_rest_of_bw_pulumi() -> None:
     assert len(sandbox_modules()) >= 5
     offences = {
         str(path.relative_to(SANDBOX)): found
         for path in sandbox_modules()
-        if (found := imports_outside_the_sandbox(path.read_text()))
+        if (found := imports_outside_the_sandbox(path.read_text(), package_of(path)))
     }
     assert offences == {}
 
@@ -83,15 +97,62 @@ def test_each_way_out_is_caught(source: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "source", ["from ... import domain", "from ...codes import CREDENTIAL_EXISTS"]
+)
+def test_each_way_out_of_a_sandbox_folder_is_caught(source: str) -> None:
+    assert len(imports_outside_the_sandbox(source, "bw_pulumi.sandbox.realms")) == 1
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["from ..credentials import rules", "from ..core.http import Reply", "from . import xml"],
+)
+def test_imports_between_sandbox_folders_pass(source: str) -> None:
+    assert imports_outside_the_sandbox(source, "bw_pulumi.sandbox.realms") == []
+
+
+@pytest.mark.parametrize(
     "source",
     [
         "from .rules import ApiError",
         "from . import rules",
-        "from bw_pulumi.sandbox.models import StoredCredential",
-        "import bw_pulumi.sandbox.wire",
+        "from bw_pulumi.sandbox.credentials.models import StoredCredential",
+        "import bw_pulumi.sandbox.core.http",
         "import json\nfrom defusedxml import DefusedXmlException",
         "import bw_pulumi_extras",
     ],
 )
 def test_imports_within_the_sandbox_pass(source: str) -> None:
     assert imports_outside_the_sandbox(source) == []
+
+
+#: Which sandbox folders each folder may import: core knows no resource, a resource knows
+#: core (realms also reuse the credential field rules), and only the modules at the top
+#: (state, api, registry, control, server, ...) assemble them all.
+SANDBOX_LAYERS = {"core": {"core"}, "credentials": {"core", "credentials"}}
+SANDBOX_LAYERS["realms"] = {"core", "credentials", "realms"}
+
+
+def sandbox_folder_imports(path: Path) -> set[str]:
+    """The sandbox folders (or "top" for a module at its top) a module imports from."""
+    package = package_of(path)
+    reached = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            absolute = resolve_relative(package, node.level, node.module or "")
+            top = absolute == "bw_pulumi.sandbox"  # from .. import x: x names the module
+            for name in [f"{absolute}.{a.name}" for a in node.names] if top else [absolute]:
+                parts = name.split(".")
+                if len(parts) > 2 and parts[:2] == ["bw_pulumi", "sandbox"]:
+                    reached.add(parts[2] if (SANDBOX / parts[2]).is_dir() else "top")
+    return reached
+
+
+def test_sandbox_folders_import_downwards_only() -> None:
+    offences = {
+        str(path.relative_to(SANDBOX)): sorted(reached - SANDBOX_LAYERS[path.parent.name])
+        for path in sandbox_modules()
+        if path.parent != SANDBOX
+        and (reached := sandbox_folder_imports(path)) - SANDBOX_LAYERS[path.parent.name]
+    }
+    assert offences == {}

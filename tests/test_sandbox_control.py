@@ -17,7 +17,7 @@ import requests
 from sandbox_http import ACCOUNT, BASIC, CLIENT, H1, H1B, JSON, TIMEOUT, XML, creds_url, web
 
 from bw_pulumi.sandbox import DEFAULT_REALM, Fault, Sandbox, StoredCredential
-from bw_pulumi.sandbox.routes import SandboxRequestHandler
+from bw_pulumi.sandbox.http_server import SandboxRequestHandler
 from bw_pulumi.sandbox.server import serve
 
 REPO = Path(__file__).resolve().parents[1]

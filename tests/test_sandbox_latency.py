@@ -17,7 +17,7 @@ from conftest import RecordingSleeper
 from sandbox_http import BASIC, CLIENT, JSON, creds_url, web
 
 from bw_pulumi.sandbox import Fault, Sandbox
-from bw_pulumi.sandbox.routes import SandboxRequestHandler
+from bw_pulumi.sandbox.http_server import SandboxRequestHandler
 
 BARRIER_TIMEOUT = 5.0
 

@@ -1,6 +1,6 @@
 """The sandbox's realms API and realm-scoped credentials, against the reference
 (section "Realms and realm-scoped credentials") and the choices in
-``bw_pulumi/sandbox/realms.py``, ``realm_rules.py`` and ``realm_routes.py``.
+``bw_pulumi/sandbox/realms/`` (``store.py``, ``rules.py`` and ``routes.py``).
 
 Plain ``requests`` and raw XML only; the clock is injected, nothing sleeps.
 """

@@ -1,7 +1,7 @@
 """Bandwidth error codes the client and provider act on, in one place.
 
 Where each comes from is recorded in docs/bandwidth-api.md. The sandbox keeps its own
-copy (``bw_pulumi/sandbox/rules.py``) on purpose: it is an independent reading of the
+copy (``bw_pulumi/sandbox/credentials/rules.py``) on purpose: it is an independent reading of the
 reference, so a wrong code here is caught by a test against it.
 """
 

@@ -7,20 +7,41 @@ It is written from the API reference alone and imports nothing else from ``bw_pu
 Which of its behaviours follow Bandwidth's published reference, which Bandwidth's CLI
 verified against the live API, and which are the sandbox's own choices where both are
 silent: ``docs/bandwidth-api.md``. Tests pin the choices down.
-The realms API and realm-scoped credentials: ``realms.py`` (its choices and module map).
+
+One folder per concern, as moto has one per service; folders import downwards only
+(``tests/test_house_rules.py``):
+
+* ``core/``: what every resource shares and that knows none of them: request/reply values
+  (``http``), ``ApiError``, XML helpers, route helpers and paging, faults, chaos mode, rate
+  limits, response shapes, the control endpoint's guard;
+* ``credentials/``: account-level SIP credentials (models, rules, store, xml, routes,
+  control), on ``core/``;
+* ``realms/``: the realms API and realm-scoped credentials (models, rules, table, store,
+  out_of_band, xml, routes, control), on ``core/`` and the credential field rules;
+* the modules at the top assemble the folders: ``registry`` (every resource and its
+  routes, in one list), ``state`` (the one lock, tokens, logs and each resource's store),
+  ``api`` (``/api``: latency, faults, token endpoint, auth, account check, then the
+  registry), ``control`` (``/_sandbox/``), ``deleter`` (a concurrent deleter),
+  ``http_server`` (server and handler) and ``server`` (the :class:`Sandbox` facade and
+  :func:`serve`).
+
+A new resource is a new folder with ``models``, ``rules``, ``store``, ``xml`` and
+``routes`` (and ``control`` when tests drive it out of band), one line in ``registry.py``
+and its store in ``state.py``.
 """
 
-from .faults import Fault, FaultKind
-from .models import DEFAULT_REALM, AuthKind, RequestRecord, StoredCredential
-from .rate_limits import EarlyRequest, RateLimitMode, RateLimitStats
-from .realm_models import (
+from .core.errors import ApiError
+from .core.faults import Fault, FaultKind
+from .core.http import AuthKind, RequestRecord
+from .core.rate_limits import EarlyRequest, RateLimitMode, RateLimitStats
+from .credentials.models import DEFAULT_REALM, StoredCredential
+from .realms.models import (
     RealmRecord,
     RealmSettings,
     RealmStatus,
     StoredRealmCredential,
     UsernameEchoCase,
 )
-from .rules import ApiError
 from .server import Sandbox, serve
 from .state import SandboxConfig
 

@@ -1,17 +1,17 @@
 """The JSON control endpoint under ``/_sandbox/``: no auth, for demo scripts and e2e
-tests that drive the sandbox from another process."""
+tests that drive the sandbox from another process. The routes here are the whole
+sandbox's (state, reset, faults, latency, chaos, rate limits, response shapes, the
+concurrent deleter); a resource's own are its folder's ``control.py``, found through
+``registry.py``."""
 
 from __future__ import annotations
 
-import json
-from urllib.parse import unquote
-
-from . import control_guard, deleter, rate_limits, realm_control
-from .chaos import ChaosSettings
-from .faults import Fault, FaultQueue
-from .models import StoredCredential
+from . import deleter, registry
+from .core import control_guard, rate_limits
+from .core.chaos import ChaosSettings
+from .core.faults import Fault, FaultQueue
+from .core.http import Reply, Request, json_body, json_object, json_reply
 from .state import SandboxState
-from .wire import Reply, Request, json_reply
 
 PREFIX = "/_sandbox/"
 
@@ -37,10 +37,6 @@ def _dispatch(state: SandboxState, faults: FaultQueue, request: Request, route: 
         return json_reply(200, {"ok": True})
     if route == "faults" and method in ("GET", "POST"):
         return _faults(faults, request)
-    if (method, route) == ("PUT", "credentials"):
-        return _put_credential(state, request)
-    if method == "DELETE" and route.startswith("credentials/"):
-        return _delete_credential(state, unquote(route[len("credentials/") :]))
     if (method, route) == ("POST", "revoke-tokens"):
         state.revoke_tokens()
         return json_reply(200, {"ok": True})
@@ -52,13 +48,13 @@ def _dispatch(state: SandboxState, faults: FaultQueue, request: Request, route: 
         return _chaos(faults, request)
     if route == "rate-limit" and method in ("GET", "PUT"):
         return _rate_limit(state, request)
-    if route == "realms" and method in ("GET", "POST"):
-        return _realms(state, request)
     if route == deleter.ROUTE:
-        body = _json_body(request) if request.method == "PUT" else None
+        body = json_body(request) if request.method == "PUT" else None
         return deleter.handle(state.deleter, method, body)
-    if route.startswith(realm_control.ROUTE_PREFIXES):
-        return realm_control.handle(state.realm_api, request, route, _json_body(request))
+    for resource in registry.RESOURCES:
+        reply = resource.control(state, request, route)
+        if reply is not None:
+            return reply
     return json_reply(404, {"error": f"no control route {method} {request.path}"})
 
 
@@ -66,55 +62,30 @@ def snapshot(state: SandboxState, faults: FaultQueue) -> dict[str, object]:
     return {**state.snapshot(), "faults": [fault.to_json() for fault in faults.pending()]}
 
 
-def _json_body(request: Request) -> object:
-    try:
-        return json.loads(request.body or b"null")
-    except json.JSONDecodeError as error:
-        raise ValueError(f"body is not JSON: {error}") from None
-
-
-def _json_object(value: object) -> dict[str, object]:
-    if not isinstance(value, dict):
-        raise ValueError("a JSON object is required")
-    return {str(key): item for key, item in value.items()}
-
-
 def _faults(faults: FaultQueue, request: Request) -> Reply:
     if request.method == "POST":
-        body = _json_body(request)
+        body = json_body(request)
         items = body if isinstance(body, list) else [body]
-        parsed = [Fault.from_json(_json_object(item)) for item in items]
+        parsed = [Fault.from_json(json_object(item)) for item in items]
         for fault in parsed:
             faults.push(fault)
         return json_reply(201, {"queued": len(parsed), "pending": len(faults.pending())})
     return json_reply(200, {"faults": [fault.to_json() for fault in faults.pending()]})
 
 
-def _put_credential(state: SandboxState, request: Request) -> Reply:
-    data = _json_object(_json_body(request))
-    credential = StoredCredential.from_json(data, default_realm=state.realms[0])
-    return json_reply(200, state.put_out_of_band(credential).to_json())
-
-
-def _delete_credential(state: SandboxState, composite: str) -> Reply:
-    if state.delete_out_of_band(composite):
-        return json_reply(200, {"deleted": composite})
-    return json_reply(404, {"error": f"no credential {composite}"})
-
-
 def _latency(state: SandboxState, request: Request) -> Reply:
     """``GET|PUT latency``: ``{"seconds": 0.05}`` sets the per-request latency."""
     if request.method == "PUT":
-        state.set_latency(_json_object(_json_body(request)).get("seconds"))
+        state.set_latency(json_object(json_body(request)).get("seconds"))
     return json_reply(200, {"seconds": state.latency_seconds})
 
 
 def _response_shapes(state: SandboxState, request: Request) -> Reply:
     """``GET|PATCH response-shapes``: any of ``aggregated_usernames``, ``omit_hash1b``,
     ``empty_list_not_found`` (true/false) answer as Bandwidth's spec shows
-    (``spec_shapes.py``)."""
+    (``core/spec_shapes.py``)."""
     if request.method == "PATCH":
-        state.shapes = state.shapes.patched(_json_body(request))
+        state.shapes = state.shapes.patched(json_body(request))
     return json_reply(200, state.shapes.to_json())
 
 
@@ -123,7 +94,7 @@ def _chaos(faults: FaultQueue, request: Request) -> Reply:
     switches chaos mode to those settings (absent fields: the defaults, so ``{}`` is off);
     both answer the settings and the ``injected`` counters."""
     if request.method == "PUT":
-        faults.chaos.configure(ChaosSettings.from_json(_json_object(_json_body(request))))
+        faults.chaos.configure(ChaosSettings.from_json(json_object(json_body(request))))
     return json_reply(200, faults.chaos.to_json())
 
 
@@ -132,18 +103,9 @@ def _rate_limit(state: SandboxState, request: Request) -> Reply:
     rate limits on (``grace_seconds`` optional), ``{"enabled": false}`` off; both answer
     the mode and the counters (``limited``, ``early``)."""
     if request.method == "PUT":
-        mode = rate_limits.mode_from_json(_json_object(_json_body(request)))
+        mode = rate_limits.mode_from_json(json_object(json_body(request)))
         if mode is None:
             state.rate_limits.switch_off()
         else:
             state.rate_limits.switch_on(mode)
     return json_reply(200, state.rate_limits.to_json())
-
-
-def _realms(state: SandboxState, request: Request) -> Reply:
-    if request.method == "POST":
-        realm = _json_object(_json_body(request)).get("realm")
-        if not isinstance(realm, str):
-            raise ValueError("realm must be a string")
-        state.add_realm(realm)
-    return json_reply(200, {"realms": list(state.realms)})

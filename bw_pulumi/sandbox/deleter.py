@@ -29,9 +29,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from .models import StoredCredential
-from .realms import RealmStore
-from .wire import Reply, Request, json_reply
+from .core.http import Reply, Request, json_reply
+from .credentials.models import StoredCredential
+from .realms.store import RealmStore
 
 ROUTE: Final = "concurrent-deleter"
 #: The most credentials one start may delete: bounded, whatever a test asks.

@@ -1,5 +1,6 @@
 """Sandbox lifecycle: the :class:`Sandbox` facade (state, faults, a background server)
-and :func:`serve`, the blocking entry point behind the CLI."""
+and :func:`serve`, the blocking entry point behind the CLI. It sits above the folders
+(``core/``, ``credentials/``, ``realms/``): the one module a test drives them all through."""
 
 from __future__ import annotations
 
@@ -11,19 +12,21 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Final
 
-from .chaos import WRITE_METHODS, ChaosSettings
+from .api import API_PREFIX, TOKEN_PATH
+from .core.chaos import WRITE_METHODS, ChaosSettings
+from .core.faults import Fault, FaultQueue
+from .core.http import RequestRecord
+from .core.rate_limits import DEFAULT_GRACE_SECONDS, RateLimitMode, RateLimitStats
+from .credentials.models import DEFAULT_REALM, StoredCredential
 from .deleter import DeleterPlan
-from .faults import Fault, FaultQueue
-from .models import DEFAULT_REALM, RequestRecord, StoredCredential
-from .rate_limits import DEFAULT_GRACE_SECONDS, RateLimitMode, RateLimitStats
-from .realm_models import (
+from .http_server import SandboxHTTPServer, SandboxHTTPServerV6
+from .realms.models import (
     RealmRecord,
     RealmSettings,
     RealmStatus,
     StoredRealmCredential,
     UsernameEchoCase,
 )
-from .routes import API_PREFIX, TOKEN_PATH, SandboxHTTPServer, SandboxHTTPServerV6
 from .state import (
     DEFAULT_ACCOUNT_ID,
     DEFAULT_BASIC_PASSWORD,
@@ -194,7 +197,8 @@ class Sandbox:
         """Rate-limit every ``/api/accounts`` endpoint (method and path template) as
         Bandwidth documents it: ``limit`` requests per window of ``window_seconds`` (ending
         on a whole second), then 429 with an empty body and ``X-RateLimit-Reset``. Counters
-        start afresh; ``reset`` keeps the mode. See ``rate_limits.py`` for ``grace_seconds``."""
+        start afresh; ``reset`` keeps the mode. ``grace_seconds``: see
+        ``core/rate_limits.py``."""
         self.state.rate_limits.switch_on(RateLimitMode(limit, window_seconds, grace_seconds))
 
     def clear_rate_limit(self) -> None:
@@ -222,7 +226,7 @@ class Sandbox:
         lost: float = 0.0,
         methods: Sequence[str] = WRITE_METHODS,
     ) -> None:
-        """Chaos mode (see :mod:`chaos`): each matching request (by default every write)
+        """Chaos mode (see ``core/chaos.py``): each matching request (by default every write)
         is answered 503 before processing with probability ``unavailable``, and a
         successful one 504 after its commit (a lost answer) with probability ``lost``,
         drawn from ``random.Random(seed)``. All zero (the default) switches it off."""
@@ -235,7 +239,7 @@ class Sandbox:
         since it was last set."""
         return self.faults.chaos.injected
 
-    # -- realms API and realm-scoped credentials (see realms.py) ------------------------
+    # -- realms API and realm-scoped credentials (see realms/) ------------------------
     # "api_realms" are the realms of the realms API; ``realms`` above are the configured
     # Network Bridge realm FQDNs of account-level credentials.
 
@@ -332,7 +336,7 @@ class Sandbox:
         omit_hash1b: bool | None = None,
         empty_list_not_found: bool | None = None,
     ) -> None:
-        """Answer as Bandwidth's OpenAPI spec shows (``spec_shapes.py``): account-level
+        """Answer as Bandwidth's OpenAPI spec shows (``core/spec_shapes.py``): account-level
         UserName aggregated as ``name@domain`` without Domain, and/or without Hash1b; an
         empty realm list or realm-scoped credential list as 404/23008. ``None`` leaves a
         switch as it is."""

@@ -1,4 +1,5 @@
-"""In-memory, thread-safe state of the sandbox: credentials, realms, tokens, logs."""
+"""In-memory, thread-safe state of the sandbox: one lock over the resources' stores
+(``credentials/store.py``, ``realms/store.py``), tokens, latency, logs and counters."""
 
 from __future__ import annotations
 
@@ -11,13 +12,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from . import rules
+from .core.faults import MAX_DELAY_SECONDS
+from .core.http import RequestRecord
+from .core.rate_limits import RateLimiter
+from .core.spec_shapes import ResponseShapes
+from .credentials import rules
+from .credentials.models import DEFAULT_REALM, StoredCredential
+from .credentials.store import CreateOutcome, CredentialStore
 from .deleter import ConcurrentDeleter
-from .faults import MAX_DELAY_SECONDS
-from .models import DEFAULT_REALM, RequestRecord, StoredCredential, credential_key
-from .rate_limits import RateLimiter
-from .realms import RealmStore
-from .spec_shapes import ResponseShapes
+from .realms.store import RealmStore
 
 # Well-known sandbox-only credentials (the CLI prints them); never real secrets.
 DEFAULT_ACCOUNT_ID: Final = "9900000"
@@ -52,20 +55,11 @@ class SandboxConfig:
             raise ValueError("token_ttl_seconds must not be negative")
 
 
-@dataclass(frozen=True)
-class CreateOutcome:
-    """One entry of a bulk create: either ``created`` or ``error`` is set."""
-
-    submitted: rules.Submitted
-    created: StoredCredential | None = None
-    error: rules.ApiError | None = None
-
-
 class SandboxState:
     """Everything the emulated API reads or writes, guarded by one lock.
 
-    Each public method is atomic, so a bulk create validates duplicates against the
-    account and the earlier entries of the same request without races."""
+    Each public method is atomic. The credential methods hand over to
+    :attr:`credentials` (tests may wrap them here, on the state)."""
 
     def __init__(
         self,
@@ -81,19 +75,21 @@ class SandboxState:
         self._lock = threading.RLock()
         self._latency_seconds = 0.0
         self._connections_accepted = 0
-        self._accounts: dict[str, dict[str, StoredCredential]] = {}
-        self._realms: list[str] = []
         self._tokens: dict[str, float] = {}
         self._requests: deque[RequestRecord] = deque(maxlen=REQUEST_LOG_LIMIT)
         self._writes = 0
         self._token_grants = 0
-        #: Bandwidth's rate limits, when switched on (see ``rate_limits.py``).
+        #: Bandwidth's rate limits, when switched on (``core/rate_limits.py``).
         self.rate_limits = RateLimiter(wall_clock)
-        #: The realms API and realm-scoped credentials (see ``realms.py``).
+        #: Account-level credentials and the configured realms (``credentials/store.py``).
+        self.credentials = CredentialStore(
+            config.account_id, config.realms, self._lock, self._count_write
+        )
+        #: The realms API and realm-scoped credentials (``realms/store.py``).
         self.realm_api = RealmStore(config.account_id, self._lock, clock, self._count_write)
-        #: Answers in the spec's shapes (``spec_shapes.py``); ``reset()`` turns them off.
+        #: Answers in the spec's shapes (``core/spec_shapes.py``); ``reset()`` turns them off.
         self.shapes = ResponseShapes()
-        #: Someone else deleting credentials while clients read (see ``deleter.py``).
+        #: Someone else deleting credentials while clients read (``deleter.py``).
         self.deleter = ConcurrentDeleter(
             lambda: self.list_credentials(config.account_id),
             self.delete_out_of_band,
@@ -109,10 +105,9 @@ class SandboxState:
         with self._lock:
             self._connections_accepted = 0
             self.rate_limits.clear()
+            self.credentials.reset()
             self.realm_api.reset()
             self.shapes = ResponseShapes()
-            self._accounts = {self.config.account_id: {}}
-            self._realms = _dedupe(self.config.realms)
             self._tokens.clear()
             self._requests.clear()
             self._writes = 0
@@ -122,80 +117,41 @@ class SandboxState:
 
     @property
     def realms(self) -> tuple[str, ...]:
-        with self._lock:
-            return tuple(self._realms)
+        return self.credentials.realms
 
     def add_realm(self, realm: str) -> None:
-        if not realm or any(ch.isspace() for ch in realm):
-            raise ValueError("a realm is a non-empty FQDN")
-        with self._lock:
-            self._realms = _dedupe([*self._realms, realm])
+        self.credentials.add_realm(realm)
 
     def has_account(self, account_id: str) -> bool:
-        with self._lock:
-            return account_id in self._accounts
+        return self.credentials.has_account(account_id)
 
     # -- credentials through the API ----------------------------------------------
 
     def list_credentials(self, account_id: str) -> list[StoredCredential]:
         """All credentials of the account, sorted by (lowercased) composite username."""
-        with self._lock:
-            stored = self._accounts[account_id]
-            return [stored[key] for key in sorted(stored)]
+        return self.credentials.list_credentials(account_id)
 
     def get(self, account_id: str, composite: str) -> StoredCredential | None:
-        with self._lock:
-            return self._accounts[account_id].get(credential_key(composite))
+        return self.credentials.get(account_id, composite)
 
     def create_many(
         self, account_id: str, entries: Iterable[rules.Submitted]
     ) -> list[CreateOutcome]:
-        with self._lock:
-            outcomes = [self._create_one(account_id, entry) for entry in entries]
-            if any(outcome.created for outcome in outcomes):
-                self._writes += 1
-            return outcomes
-
-    def _create_one(self, account_id: str, entry: rules.Submitted) -> CreateOutcome:
-        stored = self._accounts[account_id]
-        try:
-            credential = rules.new_credential(entry, self._realms)
-            if credential.key in stored:
-                raise rules.duplicate(credential.composite_username)
-        except rules.ApiError as error:
-            return CreateOutcome(entry, error=error)
-        stored[credential.key] = credential
-        return CreateOutcome(entry, created=credential)
+        return self.credentials.create_many(account_id, entries)
 
     def update(self, account_id: str, composite: str, entry: rules.Submitted) -> StoredCredential:
-        with self._lock:
-            stored = self._accounts[account_id]
-            existing = stored.get(credential_key(composite))
-            if existing is None:
-                raise rules.not_found(composite)
-            updated = rules.updated_credential(existing, entry, self._realms)
-            stored[existing.key] = updated
-            self._writes += 1
-            return updated
+        return self.credentials.update(account_id, composite, entry)
 
     def delete(self, account_id: str, composite: str) -> None:
-        with self._lock:
-            if self._accounts[account_id].pop(credential_key(composite), None) is None:
-                raise rules.not_found(composite)
-            self._writes += 1
+        self.credentials.delete(account_id, composite)
 
     # -- out-of-band changes (a human in the dashboard): validated, not counted ----
 
     def put_out_of_band(self, credential: StoredCredential) -> StoredCredential:
-        with self._lock:
-            checked = rules.checked_stored(credential, self._realms)
-            self._accounts[self.config.account_id][checked.key] = checked
-            return checked
+        return self.credentials.put_out_of_band(credential)
 
     def delete_out_of_band(self, composite: str) -> bool:
-        with self._lock:
-            stored = self._accounts[self.config.account_id]
-            return stored.pop(credential_key(composite), None) is not None
+        return self.credentials.delete_out_of_band(composite)
 
     def _count_write(self) -> None:
         with self._lock:
@@ -282,13 +238,8 @@ class SandboxState:
     def snapshot(self) -> dict[str, object]:
         """JSON-ready view for ``GET /_sandbox/state`` (hashes included: sandbox only)."""
         with self._lock:
-            accounts = {
-                account_id: {"credentials": [c.to_json() for _, c in sorted(creds.items())]}
-                for account_id, creds in self._accounts.items()
-            }
             return {
-                "accounts": accounts,
-                "realms": list(self._realms),
+                **self.credentials.snapshot(),
                 **self.realm_api.snapshot(),
                 "writes": self._writes,
                 "token_requests": self._token_grants,
@@ -297,11 +248,3 @@ class SandboxState:
                 "connections_accepted": self._connections_accepted,
                 "requests": [r.to_json() for r in self._requests],
             }
-
-
-def _dedupe(realms: Iterable[str]) -> list[str]:
-    """Keep the first spelling of each realm (realms compare case-insensitively)."""
-    seen: dict[str, str] = {}
-    for realm in realms:
-        seen.setdefault(realm.lower(), realm)
-    return list(seen.values())

@@ -1,4 +1,4 @@
-"""Plain value types shared by the sandbox modules.
+"""Account-level SIP credentials as the sandbox stores them, and their fields.
 
 Nothing here imports from the rest of ``bw_pulumi``: the sandbox is an independent
 reading of the Bandwidth reference, so that tests against it can catch client mistakes.
@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import Final
 
 DEFAULT_REALM: Final = "custxx.auth.bandwidth.com"
-
-AuthKind = Literal["basic", "bearer"]
 
 #: (XML element, attribute/JSON key) of each credential field, in the order the API
 #: echoes the elements. ``StoredCredential`` and ``rules.Submitted`` share the names.
@@ -91,19 +89,3 @@ def _optional_str(data: Mapping[str, object], name: str) -> str | None:
     if not isinstance(value, str):
         raise ValueError(f"{name} must be a string or null")
     return value
-
-
-@dataclass(frozen=True)
-class RequestRecord:
-    """One emulated-API request as the sandbox answered it (control requests excluded).
-
-    ``path`` includes the query string; ``auth`` is the scheme the caller presented,
-    whether or not it was accepted."""
-
-    method: str
-    path: str
-    status: int
-    auth: AuthKind | None
-
-    def to_json(self) -> dict[str, str | int | None]:
-        return {"method": self.method, "path": self.path, "status": self.status, "auth": self.auth}

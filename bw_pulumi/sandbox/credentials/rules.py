@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Final
 
+from ..core.errors import ApiError
 from .models import StoredCredential
 
 REQUIRED_MISSING: Final = 1003
@@ -40,15 +41,6 @@ _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 _DOMAIN = re.compile(rf"{_LABEL}(?:\.{_LABEL})*")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _WHITESPACE = re.compile(r"\s")
-
-
-class ApiError(ValueError):
-    """A rule violation, with the Bandwidth error code and a hash-free description."""
-
-    def __init__(self, code: int, description: str) -> None:
-        super().__init__(f"{code}: {description}")
-        self.code = code
-        self.description = description
 
 
 @dataclass(frozen=True)

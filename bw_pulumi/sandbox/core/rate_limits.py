@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-from .wire import Reply
+from .http import Reply
 
 ACCOUNTS_PREFIX: Final = "/api/accounts/"
 DEFAULT_GRACE_SECONDS: Final = 0.25

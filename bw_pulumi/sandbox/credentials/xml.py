@@ -1,44 +1,18 @@
-"""XML in and out. Request bodies are parsed only with ``defusedxml`` (no entities, no
-DTDs); responses are built with ``xml.etree.ElementTree`` and carry a declaration."""
+"""XML in and out for account-level SIP credentials (``SipCredential`` bodies and the
+``SipCredentialsResponse``/``SipCredentialResponse`` answers). The generic parts (parsing
+with ``defusedxml``, ``ResponseStatus``, error documents) are ``core/xml.py``."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Final
-from xml.etree.ElementTree import Element, ParseError, SubElement, tostring
+from xml.etree.ElementTree import Element, SubElement
 
-import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
-
+from ..core.xml import CHECK_INPUT, BodyError, add_text, parse_root, response_status, to_bytes
 from .models import CREDENTIAL_ELEMENTS, StoredCredential
-from .rules import ApiError, Submitted
-from .state import CreateOutcome
-
-CHECK_INPUT: Final = "Please check your input parameters."
-
-
-class BodyError(Exception):
-    """The request body is not the XML document the route expects."""
-
-
-def to_bytes(root: Element) -> bytes:
-    document: bytes = tostring(root, encoding="utf-8", xml_declaration=True)
-    return document
-
+from .rules import Submitted
+from .store import CreateOutcome
 
 # -- parsing --------------------------------------------------------------------------
-
-
-def parse_root(body: bytes, expected: str) -> Element:
-    if not body.strip():
-        raise BodyError(f"a <{expected}> body is required")
-    try:
-        root: Element = SafeET.fromstring(body)
-    except (ParseError, DefusedXmlException) as error:
-        raise BodyError(f"malformed XML: {error}") from None
-    if root.tag != expected:
-        raise BodyError(f"expected a <{expected}> root element, got <{root.tag}>")
-    return root
 
 
 def parse_submitted(element: Element) -> Submitted:
@@ -73,12 +47,6 @@ def parse_update_body(body: bytes) -> Submitted:
 # -- building -------------------------------------------------------------------------
 
 
-def _text(parent: Element, tag: str, text: str) -> Element:
-    child = SubElement(parent, tag)
-    child.text = text
-    return child
-
-
 def credential_element(parent: Element, credential: StoredCredential | Submitted) -> Element:
     """A ``SipCredential`` child of ``parent`` with the fields that are set. A
     ``Submitted`` entry is echoed as the real API does in ``Errors`` (hashes included)."""
@@ -86,26 +54,8 @@ def credential_element(parent: Element, credential: StoredCredential | Submitted
     for tag, name in CREDENTIAL_ELEMENTS:
         value = getattr(credential, name)
         if value is not None:
-            _text(element, tag, value)
+            add_text(element, tag, value)
     return element
-
-
-def response_status(parent: Element, description: str, code: int | None = None) -> Element:
-    status = SubElement(parent, "ResponseStatus")
-    if code is not None:
-        _text(status, "ErrorCode", str(code))
-    _text(status, "Description", description)
-    return status
-
-
-def error_document(root_tag: str, description: str, code: int | None = None) -> bytes:
-    root = Element(root_tag)
-    response_status(root, description, code)
-    return to_bytes(root)
-
-
-def api_error_document(root_tag: str, error: ApiError) -> bytes:
-    return error_document(root_tag, error.description, error.code)
 
 
 def create_response(outcomes: Sequence[CreateOutcome]) -> tuple[int, bytes]:
@@ -130,8 +80,8 @@ def create_response(outcomes: Sequence[CreateOutcome]) -> tuple[int, bytes]:
 def _error_element(errors: Element, outcome: CreateOutcome) -> None:
     assert outcome.error is not None
     error = SubElement(errors, "Error")
-    _text(error, "ErrorCode", str(outcome.error.code))
-    _text(error, "Description", outcome.error.description)
+    add_text(error, "ErrorCode", str(outcome.error.code))
+    add_text(error, "Description", outcome.error.description)
     credential_element(error, outcome.submitted)
 
 
@@ -148,7 +98,7 @@ def list_response(
     root = Element("SipCredentialsResponse")
     links_element = SubElement(root, "Links")
     for rel, url in links:
-        _text(links_element, rel, f'Link=<{url}>;rel="{rel}";')
+        add_text(links_element, rel, f'Link=<{url}>;rel="{rel}";')
     listing = SubElement(root, "SipCredentials")
     for credential in credentials:
         credential_element(listing, credential)

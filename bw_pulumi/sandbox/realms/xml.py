@@ -1,5 +1,5 @@
 """XML in and out for realms and realm-scoped credentials (the shapes Bandwidth's CLI
-records). Parsing goes through ``xmlshapes.parse_root`` (defusedxml); element text is
+records). Parsing goes through ``core/xml.py``'s ``parse_root`` (defusedxml); element text is
 verbatim, as on account level."""
 
 from __future__ import annotations
@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from xml.etree.ElementTree import Element, SubElement
 
-from . import xmlshapes
-from .realm_models import RealmRecord, StoredRealmCredential
-from .realm_rules import DUPLICATE_IN_REALM, RealmEntry, SubmittedRealm
-from .realms import RealmCreateOutcome
-from .xmlshapes import BodyError, parse_root, parse_submitted, response_status, to_bytes
+from ..core.xml import CHECK_INPUT, BodyError, add_text, parse_root, response_status, to_bytes
+from ..credentials import xml as credential_xml
+from .models import RealmRecord, StoredRealmCredential
+from .rules import DUPLICATE_IN_REALM, RealmEntry, SubmittedRealm
+from .store import RealmCreateOutcome
 
 REALM_ROOT = "RealmResponse"
 REALMS_ROOT = "RealmsResponse"
@@ -22,10 +22,6 @@ CREDENTIAL_ROOT = "SipCredentialResponse"
 def _first_text(parent: Element, tag: str) -> str | None:
     child = parent.find(tag)
     return None if child is None else (child.text or "")
-
-
-def _text(parent: Element, tag: str, text: str) -> None:
-    SubElement(parent, tag).text = text
 
 
 # -- realms ------------------------------------------------------------------------------
@@ -42,12 +38,12 @@ def parse_realm_body(body: bytes) -> SubmittedRealm:
 
 def realm_element(parent: Element, realm: RealmRecord) -> None:
     element = SubElement(parent, "Realm")
-    _text(element, "Id", realm.id)
-    _text(element, "Realm", realm.fqdn)
+    add_text(element, "Id", realm.id)
+    add_text(element, "Realm", realm.fqdn)
     SubElement(element, "Description").text = realm.description
-    _text(element, "Default", "true" if realm.default else "false")
-    _text(element, "SipCredentialCount", str(realm.sip_credential_count))
-    _text(element, "Status", realm.status)
+    add_text(element, "Default", "true" if realm.default else "false")
+    add_text(element, "SipCredentialCount", str(realm.sip_credential_count))
+    add_text(element, "Status", realm.status)
 
 
 def realm_response(realm: RealmRecord) -> bytes:
@@ -68,7 +64,7 @@ def realms_response(realms: Iterable[RealmRecord]) -> bytes:
 
 
 def _parse_entry(element: Element) -> RealmEntry:
-    return RealmEntry(parse_submitted(element), _first_text(element, "RealmId"))
+    return RealmEntry(credential_xml.parse_submitted(element), _first_text(element, "RealmId"))
 
 
 def parse_create_body(body: bytes) -> list[RealmEntry]:
@@ -85,14 +81,14 @@ def parse_update_body(body: bytes) -> RealmEntry:
 
 def credential_element(parent: Element, credential: StoredRealmCredential) -> None:
     element = SubElement(parent, "SipCredential")
-    _text(element, "Id", credential.id)
-    _text(element, "RealmId", credential.realm_id)
-    _text(element, "UserName", credential.user_name)
-    _text(element, "Realm", credential.realm)
-    _text(element, "Hash1", credential.hash1)
-    _text(element, "Hash1b", credential.hash1b)
+    add_text(element, "Id", credential.id)
+    add_text(element, "RealmId", credential.realm_id)
+    add_text(element, "UserName", credential.user_name)
+    add_text(element, "Realm", credential.realm)
+    add_text(element, "Hash1", credential.hash1)
+    add_text(element, "Hash1b", credential.hash1b)
     if credential.http_voice_v2_app_id is not None:
-        _text(element, "HttpVoiceV2AppId", credential.http_voice_v2_app_id)
+        add_text(element, "HttpVoiceV2AppId", credential.http_voice_v2_app_id)
 
 
 def create_response(outcomes: Sequence[RealmCreateOutcome]) -> tuple[int, bytes]:
@@ -104,7 +100,7 @@ def create_response(outcomes: Sequence[RealmCreateOutcome]) -> tuple[int, bytes]
     failed = [o for o in outcomes if o.error is not None]
     accepted = created or any(o.error.code == DUPLICATE_IN_REALM for o in failed if o.error)
     if not accepted:
-        response_status(root, xmlshapes.CHECK_INPUT)
+        response_status(root, CHECK_INPUT)
     if failed:
         errors = SubElement(root, "Errors")
         for outcome in failed:
@@ -120,11 +116,11 @@ def _error_element(errors: Element, outcome: RealmCreateOutcome) -> None:
     """The submitted entry is echoed as sent, hashes included (the real API does)."""
     assert outcome.error is not None
     error = SubElement(errors, "Error")
-    _text(error, "ErrorCode", str(outcome.error.code))
-    _text(error, "Description", outcome.error.description)
-    echoed = xmlshapes.credential_element(error, outcome.entry.fields)
+    add_text(error, "ErrorCode", str(outcome.error.code))
+    add_text(error, "Description", outcome.error.description)
+    echoed = credential_xml.credential_element(error, outcome.entry.fields)
     if outcome.entry.realm_id is not None:
-        _text(echoed, "RealmId", outcome.entry.realm_id)
+        add_text(echoed, "RealmId", outcome.entry.realm_id)
 
 
 def single_response(credential: StoredRealmCredential) -> bytes:
@@ -140,7 +136,7 @@ def list_response(
     root = Element(CREDENTIALS_ROOT)
     links_element = SubElement(root, "Links")
     for rel, url in links:
-        _text(links_element, rel, f'Link=<{url}>;rel="{rel}";')
+        add_text(links_element, rel, f'Link=<{url}>;rel="{rel}";')
     listing = SubElement(root, "SipCredentials")
     for credential in credentials:
         credential_element(listing, credential)

@@ -1,6 +1,6 @@
 """HTTP routes of the realms API and of realm-scoped credentials, under
 ``/api/accounts/{account}/realms``. Authentication, the account check, the request log
-and the fault queue are the account-level ones (``routes.py``).
+and the fault queue are the API's (``api.py``).
 
 Where the reference is silent, the sandbox chooses:
 
@@ -20,7 +20,7 @@ Where the reference is silent, the sandbox chooses:
   parameters kept, any given ``size`` honoured); a realm without credentials, or a page
   past the end, is 200 with an empty ``<SipCredentials/>`` (unlike the account-level
   list's 404/23008: a realm is an object that exists, so its empty list is not an error).
-  With ``empty_list_not_found`` (``spec_shapes.py``) an empty realm list and a realm
+  With ``empty_list_not_found`` (``core/spec_shapes.py``) an empty realm list and a realm
   without credentials answer 404/23008 instead, as Bandwidth's spec shows.
 * Create of credentials: the body is checked before the realm (a malformed body is 400
   even for a missing realm); an inactive realm is 400 with 23022 for the whole request.
@@ -32,24 +32,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from . import realm_xml, spec_shapes, xmlshapes
-from .realm_rules import RealmApiError
-from .realm_xml import CREDENTIAL_ROOT, CREDENTIALS_ROOT, REALM_ROOT, REALMS_ROOT
-from .realms import RealmStore
-from .route_helpers import Paging, method_not_allowed, not_found_route, require_xml
-from .rules import ApiError
-from .spec_shapes import ResponseShapes
-from .state import SandboxState
-from .wire import Reply, Request, xml_reply
+from ..core import spec_shapes
+from ..core.errors import ApiError
+from ..core.http import Reply, Request, xml_reply
+from ..core.route_helpers import Paging, method_not_allowed, not_found_route, require_xml
+from ..core.spec_shapes import ResponseShapes
+from ..core.xml import BodyError, api_error_document, error_document
+from . import xml
+from .rules import RealmApiError
+from .store import RealmState, RealmStore
+from .xml import CREDENTIAL_ROOT, CREDENTIALS_ROOT, REALM_ROOT, REALMS_ROOT
 
 Handler = Callable[[], Reply]
 #: Per method: the root element of its error bodies, and the handler.
 Routes = dict[str, tuple[str, Handler]]
 
 
-def route(state: SandboxState, request: Request, rest: Sequence[str]) -> Reply:
+def route(state: RealmState, request: Request, account_id: str, rest: Sequence[str]) -> Reply:
     """``rest``: the path segments after ``/realms`` (the account is already checked:
-    the sandbox serves one account)."""
+    the sandbox serves one account, the store's)."""
     store = state.realm_api
     routes = _routes(store, request, list(rest), state.shapes)
     if routes is None:
@@ -61,13 +62,11 @@ def route(state: SandboxState, request: Request, rest: Sequence[str]) -> Reply:
         store.require_enabled()
         return handler()
     except RealmApiError as error:
-        return xml_reply(
-            error.status, xmlshapes.error_document(root, error.description, error.code)
-        )
+        return xml_reply(error.status, error_document(root, error.description, error.code))
     except ApiError as error:
-        return xml_reply(400, xmlshapes.api_error_document(root, error))
-    except xmlshapes.BodyError as error:
-        return xml_reply(400, xmlshapes.error_document(root, str(error)))
+        return xml_reply(400, api_error_document(root, error))
+    except BodyError as error:
+        return xml_reply(400, error_document(root, str(error)))
 
 
 def _routes(
@@ -116,27 +115,27 @@ def list_realms(store: RealmStore, shapes: ResponseShapes) -> Reply:
     realms = store.list_realms()
     if not realms and shapes.empty_list_not_found:
         return _no_credentials(store, REALMS_ROOT)
-    return xml_reply(200, realm_xml.realms_response(realms))
+    return xml_reply(200, xml.realms_response(realms))
 
 
 def create_realm(store: RealmStore, request: Request) -> Reply:
     unsupported = require_xml(request, REALM_ROOT)
     if unsupported is not None:
         return unsupported
-    created = store.create_realm(realm_xml.parse_realm_body(request.body))
-    return xml_reply(201, realm_xml.realm_response(created))
+    created = store.create_realm(xml.parse_realm_body(request.body))
+    return xml_reply(201, xml.realm_response(created))
 
 
 def get_realm(store: RealmStore, realm: str) -> Reply:
-    return xml_reply(200, realm_xml.realm_response(store.get_realm(realm)))
+    return xml_reply(200, xml.realm_response(store.get_realm(realm)))
 
 
 def update_realm(store: RealmStore, request: Request, realm: str) -> Reply:
     unsupported = require_xml(request, REALM_ROOT)
     if unsupported is not None:
         return unsupported
-    updated = store.update_realm(realm, realm_xml.parse_realm_body(request.body))
-    return xml_reply(200, realm_xml.realm_response(updated))
+    updated = store.update_realm(realm, xml.parse_realm_body(request.body))
+    return xml_reply(200, xml.realm_response(updated))
 
 
 def delete_realm(store: RealmStore, realm: str) -> Reply:
@@ -158,32 +157,32 @@ def list_credentials(
     try:
         page, size = paging.page_and_size()
     except ValueError as error:
-        return xml_reply(400, xmlshapes.error_document(CREDENTIALS_ROOT, str(error)))
+        return xml_reply(400, error_document(CREDENTIALS_ROOT, str(error)))
     if not visible and shapes.empty_list_not_found:
         return _no_credentials(store, CREDENTIALS_ROOT)
     start = (page - 1) * size
     links = paging.links(page, size, len(visible))
-    return xml_reply(200, realm_xml.list_response(visible[start : start + size], links))
+    return xml_reply(200, xml.list_response(visible[start : start + size], links))
 
 
 def _no_credentials(store: RealmStore, root: str) -> Reply:
     """The spec's answer to an empty list (``empty_list_not_found``)."""
     description = spec_shapes.no_credentials(store.account_id)
-    return xml_reply(404, xmlshapes.error_document(root, description, spec_shapes.NO_CREDENTIALS))
+    return xml_reply(404, error_document(root, description, spec_shapes.NO_CREDENTIALS))
 
 
 def create_credentials(store: RealmStore, request: Request, realm_id: str) -> Reply:
     unsupported = require_xml(request, CREDENTIALS_ROOT)
     if unsupported is not None:
         return unsupported
-    entries = realm_xml.parse_create_body(request.body)
-    status, body = realm_xml.create_response(store.create_credentials(realm_id, entries))
+    entries = xml.parse_create_body(request.body)
+    status, body = xml.create_response(store.create_credentials(realm_id, entries))
     return xml_reply(status, body)
 
 
 def get_credential(store: RealmStore, realm_id: str, credential_id: str) -> Reply:
     credential = store.visible_credential(realm_id, credential_id)
-    return xml_reply(200, realm_xml.single_response(credential))
+    return xml_reply(200, xml.single_response(credential))
 
 
 def update_credential(
@@ -192,9 +191,9 @@ def update_credential(
     unsupported = require_xml(request, CREDENTIAL_ROOT)
     if unsupported is not None:
         return unsupported
-    entry = realm_xml.parse_update_body(request.body)
+    entry = xml.parse_update_body(request.body)
     updated = store.update_credential(realm_id, credential_id, entry)
-    return xml_reply(200, realm_xml.single_response(updated))
+    return xml_reply(200, xml.single_response(updated))
 
 
 def delete_credential(store: RealmStore, realm_id: str, credential_id: str) -> Reply:

@@ -24,21 +24,24 @@ from dataclasses import fields, replace
 from typing import Final, cast
 from urllib.parse import unquote
 
-from .realm_models import RealmSettings, RealmStatus
-from .realm_out_of_band import OutOfBandRealms
-from .realms import RealmStore
-from .wire import Reply, Request, json_reply
+from ..core.http import Reply, Request, json_body, json_reply
+from .models import RealmSettings, RealmStatus
+from .out_of_band import OutOfBandRealms
+from .store import RealmState, RealmStore
 
 ROUTE_PREFIXES: Final = ("realm-settings", "api-realms")
 _SETTINGS: Final = frozenset(f.name for f in fields(RealmSettings))
 _CREDENTIAL_FIELDS: Final = frozenset({"user_name", "hash1", "hash1b", "http_voice_v2_app_id"})
 
 
-def handle(store: RealmStore, request: Request, route: str, body: object) -> Reply:
-    """``route`` is the path after ``/_sandbox/``; ``body`` the parsed JSON (or None)."""
+def handle(state: RealmState, request: Request, route: str) -> Reply | None:
+    """``route`` is the path after ``/_sandbox/``; None when it is not a realms route."""
+    if not route.startswith(ROUTE_PREFIXES):
+        return None
+    body = json_body(request)
     parts = [unquote(part) for part in route.split("/")]
     try:
-        reply = _dispatch(store, request.method, parts, body)
+        reply = _dispatch(state.realm_api, request.method, parts, body)
     except KeyError as error:
         return json_reply(404, {"error": str(error.args[0] if error.args else error)})
     if reply is None:

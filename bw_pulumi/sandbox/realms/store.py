@@ -1,11 +1,7 @@
 """The realms API and realm-scoped credentials (the SIP Registrar flow) in the sandbox.
 
-Modules: ``realm_models`` (records, settings), ``realm_rules`` (validation, codes and
-the choices made there), ``realm_table`` (stored realms, lookup, ids), ``realms``
-(this: the API's operations, timing, lag), ``realm_out_of_band`` (dashboard-like
-changes for tests), ``realm_xml`` (wire shapes), ``realm_routes`` (HTTP; status-code
-choices), ``realm_control`` (JSON control routes). Account-level credentials and the
-configured realms (``SandboxConfig.realms``, the Network Bridge realms) are untouched:
+The module map is the folder's (``realms/__init__.py``). Account-level credentials and
+the configured realms (``SandboxConfig.realms``, the Network Bridge realms) are untouched:
 realms created here are a separate list and are not accepted as ``<Realm>`` of
 account-level credentials.
 
@@ -47,12 +43,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
-from . import realm_rules as rr
-from .realm_models import RealmRecord, RealmSettings, StoredRealmCredential, echo_case
-from .realm_out_of_band import OutOfBandRealms
-from .realm_table import Realm, RealmTable, Slot
-from .rules import ApiError
+from ..core.errors import ApiError
+from ..core.spec_shapes import ResponseShapes
+from . import rules as rr
+from .models import RealmRecord, RealmSettings, StoredRealmCredential, echo_case
+from .out_of_band import OutOfBandRealms
+from .table import Realm, RealmTable, Slot
 
 
 @dataclass(frozen=True)
@@ -62,6 +60,17 @@ class RealmCreateOutcome:
     entry: rr.RealmEntry
     created: StoredRealmCredential | None = None
     error: ApiError | None = None
+
+
+class RealmState(Protocol):
+    """What the routes of this folder need of the sandbox's state (``SandboxState``,
+    above the folders)."""
+
+    @property
+    def realm_api(self) -> RealmStore: ...
+
+    @property
+    def shapes(self) -> ResponseShapes: ...
 
 
 class RealmStore:

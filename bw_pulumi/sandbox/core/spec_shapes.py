@@ -56,7 +56,7 @@ class ResponseShapes:
         return replace(self, **{str(key): value for key, value in data.items()})
 
     def reshape(self, document: bytes) -> bytes:
-        """An account-level answer (built by ``xmlshapes``) in the shapes switched on."""
+        """An account-level answer (built by ``credentials/xml.py``) in the shapes switched on."""
         if not (self.aggregated_usernames or self.omit_hash1b):
             return document
         root: Element = SafeET.fromstring(document)

@@ -1,4 +1,5 @@
-"""Transport-neutral request/reply values and helpers shared by the route modules."""
+"""Transport-neutral request/reply values and helpers shared by the route modules, and
+the record of an answered request (the request log)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final
-
-from .models import AuthKind
+from typing import Final, Literal
 
 XML_TYPE: Final = "application/xml; charset=utf-8"
 JSON_TYPE: Final = "application/json"
+
+AuthKind = Literal["basic", "bearer"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,20 @@ def json_reply(status: int, data: object, *headers: tuple[str, str]) -> Reply:
     return Reply(status, json.dumps(data).encode("utf-8"), JSON_TYPE, headers)
 
 
+def json_body(request: Request) -> object:
+    """The parsed JSON body (None when empty); ``ValueError`` when it is not JSON."""
+    try:
+        return json.loads(request.body or b"null")
+    except json.JSONDecodeError as error:
+        raise ValueError(f"body is not JSON: {error}") from None
+
+
+def json_object(value: object) -> dict[str, object]:
+    if not isinstance(value, dict):
+        raise ValueError("a JSON object is required")
+    return {str(key): item for key, item in value.items()}
+
+
 def basic_pair(credentials: str) -> tuple[str, str] | None:
     """Decode ``base64(user:password)``; None when it is not valid Basic credentials."""
     try:
@@ -84,3 +99,19 @@ def basic_matches(credentials: str, user: str, password: str) -> bool:
     pair = basic_pair(credentials)
     # Evaluate both comparisons so timing does not reveal which half was wrong.
     return pair is not None and all([same_secret(pair[0], user), same_secret(pair[1], password)])
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One emulated-API request as the sandbox answered it (control requests excluded).
+
+    ``path`` includes the query string; ``auth`` is the scheme the caller presented,
+    whether or not it was accepted."""
+
+    method: str
+    path: str
+    status: int
+    auth: AuthKind | None
+
+    def to_json(self) -> dict[str, str | int | None]:
+        return {"method": self.method, "path": self.path, "status": self.status, "auth": self.auth}

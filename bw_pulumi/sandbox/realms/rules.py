@@ -4,7 +4,7 @@ Codes the reference names: 1003 (required element missing), 33004 (account not e
 for SIP credentials), 33006 (the default realm cannot be deleted), 12666 (the realm
 still holds credentials), 23022 (realm not ACTIVE), 23025 (credential not found),
 23026 (duplicate in the realm), 23030 (PUT carries UserName), 23031 (PUT without
-RealmId). Field rules of credentials are the account-level ones (``rules.py``):
+RealmId). Field rules of credentials are the account-level ones (``credentials/rules.py``):
 UserName 1003/23014, Hash1/Hash1b 1003/23001, HttpVoiceV2AppId 23020, a password-like
 element 99001 (sandbox-only).
 
@@ -47,9 +47,10 @@ import re
 from dataclasses import dataclass, replace
 from typing import Final
 
-from . import rules
-from .realm_models import StoredRealmCredential
-from .rules import ApiError, Submitted
+from ..core.errors import ApiError
+from ..credentials import rules
+from ..credentials.rules import Submitted
+from .models import StoredRealmCredential
 
 SIP_CREDENTIALS_DISABLED: Final = 33004
 DEFAULT_REALM_UNDELETABLE: Final = 33006

@@ -1,6 +1,6 @@
 """The stored realms of the sandbox's account: entities, lookup, defaults, ids and
-settings, shared by the API operations (``realms.py``) and the out-of-band ones
-(``realm_out_of_band.py``). Callers hold :attr:`RealmTable.lock`."""
+settings, shared by the API operations (``store.py``) and the out-of-band ones
+(``out_of_band.py``). Callers hold :attr:`RealmTable.lock`."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Final
 
-from . import realm_rules as rr
-from .realm_models import RealmRecord, RealmSettings, RealmStatus, StoredRealmCredential
+from . import rules as rr
+from .models import RealmRecord, RealmSettings, RealmStatus, StoredRealmCredential
 
 FIRST_REALM_ID: Final = 101
 FIRST_CREDENTIAL_ID: Final = 50001

@@ -19,7 +19,7 @@ import ipaddress
 from typing import Final
 from urllib.parse import urlsplit
 
-from .wire import JSON_TYPE, Reply, Request, json_reply
+from .http import JSON_TYPE, Reply, Request, json_reply
 
 LOOPBACK_NAMES: Final = frozenset({"localhost"})
 READ_METHODS: Final = frozenset({"GET", "HEAD"})

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from . import realm_rules as rr
-from .realm_models import REALM_STATUSES, RealmRecord, RealmStatus, StoredRealmCredential
-from .realm_table import Realm, RealmTable, Slot
-from .rules import Submitted
+from ..credentials.rules import Submitted
+from . import rules as rr
+from .models import REALM_STATUSES, RealmRecord, RealmStatus, StoredRealmCredential
+from .table import Realm, RealmTable, Slot
 
 
 class OutOfBandRealms:

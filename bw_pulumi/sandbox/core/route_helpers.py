@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Final
 from urllib.parse import parse_qsl, urlencode
 
-from . import xmlshapes
-from .wire import Reply, Request, xml_reply
+from .http import Reply, Request, xml_reply
+from .xml import error_document
 
 ERROR_ROOT: Final = "ErrorResponse"
 DEFAULT_PAGE_SIZE: Final = 500
@@ -15,11 +15,11 @@ XML_MEDIA_TYPES: Final = frozenset({"application/xml", "text/xml"})
 
 
 def not_found_route() -> Reply:
-    return xml_reply(404, xmlshapes.error_document(ERROR_ROOT, "Resource not found"))
+    return xml_reply(404, error_document(ERROR_ROOT, "Resource not found"))
 
 
 def method_not_allowed(allowed: str) -> Reply:
-    body = xmlshapes.error_document(ERROR_ROOT, "Method not allowed")
+    body = error_document(ERROR_ROOT, "Method not allowed")
     return xml_reply(405, body, ("Allow", allowed))
 
 
@@ -28,7 +28,7 @@ def require_xml(request: Request, root_tag: str) -> Reply | None:
     if request.media_type() in XML_MEDIA_TYPES:
         return None
     description = "Content-Type must be application/xml"
-    return xml_reply(415, xmlshapes.error_document(root_tag, description))
+    return xml_reply(415, error_document(root_tag, description))
 
 
 class Paging:
