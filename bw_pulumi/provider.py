@@ -1,19 +1,21 @@
-"""The Pulumi dynamic providers: thin adapters from ``pulumi.dynamic`` to the operations.
+"""The Pulumi dynamic providers: one thin adapter from ``pulumi.dynamic`` to the operations
+of any kind of resource (:class:`KindProvider`), and one subclass per kind.
 
 Pulumi pickles these classes into the stack state *by reference* (module path and class
-name: a compatibility promise, see the README) and runs them in the ``pulumi.dynamic``
-plugin process, which serves up to four gRPC calls at once. So an instance pickles to
-nothing (no credentials, sessions or config end up in state), reads its settings in
-:meth:`configure`, and builds one thread-safe API client on first use. The rules live in
-each resource's operations (``bw_pulumi.resources.<resource>.operations``), which know
-nothing of ``pulumi.dynamic``.
+name: a compatibility promise, see the README), so each kind's class is defined here, by
+name, and stays here. Pulumi runs them in the ``pulumi.dynamic`` plugin process, which
+serves up to four gRPC calls at once. So an instance pickles to nothing (no credentials,
+sessions or config end up in state), reads its settings in :meth:`KindProvider.configure`,
+and builds one thread-safe API client on first use. The rules live in each resource's
+operations (``bw_pulumi.resources.<resource>.operations``), which know nothing of
+``pulumi.dynamic``; what a kind is comes from its record (:mod:`bw_pulumi.resources.kind`).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import Any, ClassVar
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -33,27 +35,32 @@ from bw_pulumi.config.settings import (
     ConfigLookup,
     load_client_settings,
     load_log_level,
-    load_realm_wait_seconds,
     retry_policy,
 )
+from bw_pulumi.config.shared import shared_pieces
 from bw_pulumi.resources.client import BandwidthClient
-from bw_pulumi.resources.hook_errors import ProviderOperationError, realm_name, short_errors
-from bw_pulumi.resources.lifecycle import UNKNOWN, Checked, Found, Plan
-from bw_pulumi.resources.sip_credential.operations import CredentialOperations, DesiredCredential
-from bw_pulumi.resources.sip_credential.rules import composite_username
-from bw_pulumi.resources.sip_realm.operations import RealmOperations, Waiting
+from bw_pulumi.resources.hook_errors import ProviderOperationError, short_errors
+from bw_pulumi.resources.kind import Kind
+from bw_pulumi.resources.sip_credential.kind import SIP_CREDENTIAL_KIND
+from bw_pulumi.resources.sip_credential.operations import DesiredCredential
+from bw_pulumi.resources.sip_realm.kind import SIP_REALM_KIND
 
-__all__ = ["DesiredCredential", "SipCredentialProvider", "SipRealmProvider"]
+__all__ = ["DesiredCredential", "KindProvider", "SipCredentialProvider", "SipRealmProvider"]
 
 
-class _ConfiguredProvider(ResourceProvider):
-    """Settings from the stack config, and one API client built on first use."""
+class KindProvider(ResourceProvider):
+    """CRUD for one resource of the subclass's ``kind``: settings from the stack config, one
+    API client built on first use, and each hook's expected failures told in one line
+    naming the kind (:func:`~bw_pulumi.resources.hook_errors.short_errors`)."""
+
+    kind: ClassVar[Kind]
 
     def __init__(self) -> None:
         super().__init__()
         self._config: ConfigLookup = _no_config
         self._client: BandwidthClient | None = None
         self._lock = threading.Lock()
+        self._ops = self.kind.operations(shared_pieces(self._api, self._setting))
 
     # Pickled into the Pulumi state: carry nothing but the class itself.
     def __getstate__(self) -> dict[str, Any]:
@@ -78,6 +85,10 @@ class _ConfiguredProvider(ResourceProvider):
             message = f"configure the Bandwidth provider failed: {error}"
             raise ProviderOperationError(message, error) from None
 
+    def _setting(self, key: str) -> object:
+        """The stack config as :meth:`configure` last set it."""
+        return self._config(key)
+
     def _api(self) -> BandwidthClient:
         with self._lock:
             if self._client is None:
@@ -86,111 +97,53 @@ class _ConfiguredProvider(ResourceProvider):
                 )
             return self._client
 
+    @short_errors
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        checked = self._ops.check(olds, news)
+        failures = [CheckFailure(f.property, f.reason) for f in checked.failures]
+        if failures:
+            return CheckResult(checked.inputs, failures)
+        return CheckResult({**checked.inputs, **self.kind.outputs_of_inputs(checked.inputs)}, [])
 
-class SipCredentialProvider(_ConfiguredProvider):
+    @short_errors
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        plan = self._ops.diff(olds, news)
+        return DiffResult(
+            changes=plan.changes,
+            replaces=plan.replaces,
+            delete_before_replace=plan.delete_before_replace,
+        )
+
+    @short_errors
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        created = self._ops.create(props)
+        return CreateResult(created.id, created.outputs)
+
+    @short_errors
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        found = self._ops.read(id_, props)
+        return ReadResult(found.id, found.outputs)
+
+    @short_errors
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        return UpdateResult(self._ops.update(id_, olds, news))
+
+    @short_errors
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        self._ops.delete(id_, props)
+
+
+class SipCredentialProvider(KindProvider):
     """CRUD for one SIP credential: account-level (keyed by composite username) or
     realm-scoped (``{realm_id}/{credential_id}``)."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._ops = CredentialOperations(self._api)
-
-    @short_errors("SIP credential")
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        checked = self._ops.check(_olds, news)
-        if checked.failures:
-            return _check_result(checked)
-        return _check_result(Checked(_with_composite(checked.inputs), []))
-
-    @short_errors("SIP credential")
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return _diff_result(self._ops.diff(olds, news))
-
-    @short_errors("SIP credential")
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        created = self._ops.create(props)
-        return CreateResult(created.id, created.outputs)
-
-    @short_errors("SIP credential")
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        return _read_result(self._ops.read(id_, props))
-
-    @short_errors("SIP credential")
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        return UpdateResult(self._ops.update(id_, olds, news))
-
-    @short_errors("SIP credential")
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
-        self._ops.delete(id_, props)
+    kind = SIP_CREDENTIAL_KIND
 
 
-class SipRealmProvider(_ConfiguredProvider):
+class SipRealmProvider(KindProvider):
     """CRUD for one SIP realm, keyed by its id."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._ops = RealmOperations(
-            self._api, Waiting(seconds=lambda: load_realm_wait_seconds(self._config))
-        )
-
-    @short_errors("SIP realm", name_of=realm_name)
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        return _check_result(self._ops.check(olds, news))
-
-    @short_errors("SIP realm", name_of=realm_name)
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return _diff_result(self._ops.diff(olds, news))
-
-    @short_errors("SIP realm", name_of=realm_name)
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        created = self._ops.create(props)
-        return CreateResult(created.id, created.outputs)
-
-    @short_errors("SIP realm", name_of=realm_name)
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        return _read_result(self._ops.read(id_, props))
-
-    @short_errors("SIP realm", name_of=realm_name)
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        return UpdateResult(self._ops.update(id_, olds, news))
-
-    @short_errors("SIP realm", name_of=realm_name)
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
-        self._ops.delete(id_, props)
-
-
-def _check_result(checked: Checked) -> CheckResult:
-    failures = [CheckFailure(f.property, f.reason) for f in checked.failures]
-    return CheckResult(checked.inputs, failures)
-
-
-def _with_composite(inputs: dict[str, Any]) -> dict[str, Any]:
-    """The inputs plus ``composite_username``, which they alone decide.
-
-    A dynamic provider cannot answer a preview (its server never says it supports one),
-    so the engine previews an update's outputs as the checked inputs, and every output
-    missing from them as unknown: a password change would show an export of the
-    composite username as ``[unknown]``, as if the username changed. Carried among the
-    inputs, it stays known wherever username and domain are. (Outputs the API decides,
-    such as ``credential_id``, cannot be carried so.)"""
-    username, domain = inputs.get("username"), inputs.get("domain")
-    if not isinstance(username, str) or username == UNKNOWN or domain == UNKNOWN:
-        return inputs
-    if domain is not None and not isinstance(domain, str):
-        return inputs
-    return {**inputs, "composite_username": composite_username(username, domain)}
-
-
-def _diff_result(plan: Plan) -> DiffResult:
-    return DiffResult(
-        changes=plan.changes,
-        replaces=plan.replaces,
-        delete_before_replace=plan.delete_before_replace,
-    )
-
-
-def _read_result(found: Found) -> ReadResult:
-    return ReadResult(found.id, found.outputs)
+    kind = SIP_REALM_KIND
 
 
 def _no_config(_key: str) -> object:

@@ -1,5 +1,9 @@
 """``SipCredential`` and ``SipRealm``: Bandwidth SIP credentials and realms as Pulumi
-resources (dynamic resources; the rules live in the operations modules)."""
+resources (dynamic resources; the rules live in the operations modules).
+
+Each class spells out its inputs as typed keyword arguments (the public API); which of them
+are secret, and which outputs the provider computes and keeps secret, come from the kind's
+definition (:mod:`bw_pulumi.resources.kind`)."""
 
 from __future__ import annotations
 
@@ -9,19 +13,29 @@ import pulumi
 from pulumi.dynamic import Resource
 
 from bw_pulumi import sdk_fixes
-from bw_pulumi.provider import SipCredentialProvider, SipRealmProvider
-from bw_pulumi.resources.properties import ResourceDefinition
-from bw_pulumi.resources.sip_credential.definition import SIP_CREDENTIAL
-from bw_pulumi.resources.sip_realm.definition import SIP_REALM
+from bw_pulumi.provider import KindProvider, SipCredentialProvider, SipRealmProvider
 
 sdk_fixes.install()  # before any resource is declared: pulumi/pulumi#17803
 
-SECRET_OUTPUTS = list(SIP_CREDENTIAL.secrets)
 
-
-def _computed(definition: ResourceDefinition) -> dict[str, Any]:
-    """The outputs the provider computes, declared (as None) so the attributes exist."""
-    return {p.name: None for p in definition.computed}
+def _declare(
+    provider: KindProvider, inputs: dict[str, Any], opts: pulumi.ResourceOptions | None
+) -> tuple[dict[str, Any], pulumi.ResourceOptions | None]:
+    """The properties and options a dynamic resource of the provider's kind registers,
+    from its definition: the declared inputs (secret ones wrapped as secrets), every
+    output the provider computes as None (so the attributes exist), and the secret
+    outputs (the engine keeps them secret in state and display)."""
+    definition = provider.kind.definition
+    secret = set(definition.secrets)
+    props = {
+        name: pulumi.Output.secret(value) if name in secret and value is not None else value
+        for name, value in inputs.items()
+    }
+    props.update(dict.fromkeys(definition.computed_names))
+    if not secret:
+        return props, opts
+    secret_outputs = pulumi.ResourceOptions(additional_secret_outputs=list(definition.secrets))
+    return props, pulumi.ResourceOptions.merge(opts, secret_outputs)
 
 
 class SipCredential(Resource, module="bandwidth", name="SipCredential"):
@@ -61,23 +75,17 @@ class SipCredential(Resource, module="bandwidth", name="SipCredential"):
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props: dict[str, Any] = {
+        provider = SipCredentialProvider()
+        inputs = {
             "username": username,
-            "password": pulumi.Output.secret(password),
+            "password": password,
             "realm": realm,
             "domain": domain,
             "http_voice_v2_app_id": http_voice_v2_app_id,
             "realm_id": realm_id,
             "adopt": True if adopt else None,
-            **_computed(SIP_CREDENTIAL),
         }
-        secret_outputs = pulumi.ResourceOptions(additional_secret_outputs=SECRET_OUTPUTS)
-        super().__init__(
-            SipCredentialProvider(),
-            resource_name,
-            props,
-            pulumi.ResourceOptions.merge(opts, secret_outputs),
-        )
+        super().__init__(provider, resource_name, *_declare(provider, inputs, opts))
 
 
 class SipRealm(Resource, module="bandwidth", name="SipRealm"):
@@ -111,11 +119,11 @@ class SipRealm(Resource, module="bandwidth", name="SipRealm"):
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props: dict[str, Any] = {
+        provider = SipRealmProvider()
+        inputs = {
             "name": name,
             "description": description,
             "default": default,
             "adopt": True if adopt else None,
-            **_computed(SIP_REALM),
         }
-        super().__init__(SipRealmProvider(), resource_name, props, opts)
+        super().__init__(provider, resource_name, *_declare(provider, inputs, opts))

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.provider.experimental.provider import (
@@ -47,27 +47,18 @@ from bw_pulumi.config.settings import (
     load_api_urls,
     load_client_settings,
     load_log_level,
-    load_realm_wait_seconds,
     retry_policy,
 )
+from bw_pulumi.config.shared import shared_pieces
 from bw_pulumi.native import schema
 from bw_pulumi.native.names import camel_text, to_camel
 from bw_pulumi.native.values import plain_value, secret_keys, to_plain, to_wire
 from bw_pulumi.resources.client import BandwidthClient
-from bw_pulumi.resources.hook_errors import (
-    EXPECTED_FAILURES,
-    NameOf,
-    ProviderOperationError,
-    credential_name,
-    describe,
-    realm_name,
-)
-from bw_pulumi.resources.lifecycle import UNKNOWN, Checked, Created, Found, Plan, Props
+from bw_pulumi.resources.hook_errors import EXPECTED_FAILURES, ProviderOperationError, describe
+from bw_pulumi.resources.kind import Kind, Operations
+from bw_pulumi.resources.lifecycle import UNKNOWN, Props
 from bw_pulumi.resources.properties import ResourceDefinition
-from bw_pulumi.resources.sip_credential.definition import SIP_CREDENTIAL
-from bw_pulumi.resources.sip_credential.operations import CredentialOperations
-from bw_pulumi.resources.sip_realm.definition import SIP_REALM
-from bw_pulumi.resources.sip_realm.operations import RealmOperations, Waiting
+from bw_pulumi.resources.registry import KINDS
 
 #: Threads for API calls. The engine decides how many operations run at once (``--parallel``);
 #: idle threads cost nothing, and they are started only when needed.
@@ -76,26 +67,16 @@ CONFIG_PREFIX = f"{schema.PACKAGE}:"
 T = TypeVar("T")
 
 
-class Operations(Protocol):
-    """What :class:`~bw_pulumi.resources.sip_credential.operations.CredentialOperations` and
-    :class:`~bw_pulumi.resources.sip_realm.operations.RealmOperations` both offer."""
-
-    def check(self, olds: Props, news: Props) -> Checked: ...
-    def diff(self, olds: Props, news: Props) -> Plan: ...
-    def create(self, props: Props) -> Created: ...
-    def read(self, id_: str, props: Props) -> Found: ...
-    def update(self, id_: str, olds: Props, news: Props) -> Props: ...
-    def delete(self, id_: str, props: Props) -> None: ...
-
-
 @dataclass(frozen=True)
-class Kind:
-    """One resource type: its definition, its operations, and how messages name it."""
+class Served:
+    """A kind of resource as this provider serves it: its record and its operations."""
 
-    definition: ResourceDefinition
+    kind: Kind
     ops: Operations
-    label: str
-    name_of: NameOf
+
+    @property
+    def definition(self) -> ResourceDefinition:
+        return self.kind.definition
 
     def wire(
         self, props: Mapping[str, Any], also_secret: Collection[str] = ()
@@ -111,47 +92,36 @@ class Kind:
         try:
             return operation(*args)
         except EXPECTED_FAILURES as error:
-            what = describe(self.label, args, self.name_of)
+            what = describe(self.kind.label, args, self.kind.name_of)
             failure = ProviderOperationError(f"{hook} {what} failed: {error}", error)
         raise failure
 
 
 class BandwidthProvider(Provider):
-    """``bandwidth:index:SipCredential`` and ``SipRealm`` for one Bandwidth account.
+    """Every kind of :mod:`bw_pulumi.resources.registry` (``bandwidth:index:SipCredential``,
+    ...) for one Bandwidth account.
 
-    ``environ`` replaces ``os.environ`` for the settings' fallbacks; ``waiting`` the realm
-    waits (both for tests)."""
+    ``environ`` replaces ``os.environ`` for the settings' fallbacks (for tests)."""
 
-    def __init__(
-        self,
-        version: str,
-        *,
-        environ: Mapping[str, str] | None = None,
-        waiting: Waiting | None = None,
-    ) -> None:
+    def __init__(self, version: str, *, environ: Mapping[str, str] | None = None) -> None:
         self._version = version
         self._environ = environ
         self._config: dict[str, object] = {}
         self._client: BandwidthClient | None = None
         self._lock = threading.Lock()
         self._executor = ThreadPoolExecutor(MAX_THREADS, thread_name_prefix="bandwidth")
-        wait_seconds = Waiting(seconds=lambda: load_realm_wait_seconds(self._lookup, environ))
-        self._waiting = waiting or wait_seconds
         self._kinds = self._new_kinds()
         #: Where a warning goes (message, URN): the server points it at the engine's Log,
         #: because the engine shows a plugin's stderr only with ``--logtostderr``.
         self.warn: Callable[[str, str], None] = _log_warning
 
-    def _new_kinds(self) -> dict[str, Kind]:
+    def _new_kinds(self) -> dict[str, Served]:
         """Fresh operations: their caches (list pages, realm FQDNs) belong to one account
         and one configuration, so a second Configure must not inherit them."""
+        shared = shared_pieces(self._api, self._lookup, self._environ)
         return {
-            schema.type_token(SIP_CREDENTIAL): Kind(
-                SIP_CREDENTIAL, CredentialOperations(self._api), "SIP credential", credential_name
-            ),
-            schema.type_token(SIP_REALM): Kind(
-                SIP_REALM, RealmOperations(self._api, self._waiting), "SIP realm", realm_name
-            ),
+            schema.type_token(kind.definition): Served(kind, kind.operations(shared))
+            for kind in KINDS
         }
 
     # -- configuration ----------------------------------------------------------------------
@@ -225,7 +195,7 @@ class BandwidthProvider(Provider):
 
     # -- resources ----------------------------------------------------------------------------
 
-    def _kind(self, urn_type: str) -> Kind:
+    def _kind(self, urn_type: str) -> Served:
         kind = self._kinds.get(urn_type)
         if kind is None:
             raise ValueError(f"the bandwidth provider has no resource type {urn_type!r}")
@@ -303,7 +273,7 @@ def _log_warning(message: str, _urn: str) -> None:
     logging.getLogger(LOGGER_NAME).warning("%s", message)
 
 
-def _unreadable_at_import(kind: Kind, olds: Props, news: Props, name: str) -> bool:
+def _unreadable_at_import(kind: Served, olds: Props, news: Props, name: str) -> bool:
     """``pulumi import`` checks the inputs a read found; a secret input Bandwidth never
     returns (the password) is missing from them by nature, not by a provider bug. (An
     import is the one check whose old and new inputs are the same non-empty set.)"""
@@ -311,12 +281,12 @@ def _unreadable_at_import(kind: Kind, olds: Props, news: Props, name: str) -> bo
     return prop is not None and prop.secret and name not in news and bool(olds) and olds == news
 
 
-def _inputs_of(kind: Kind, properties: Mapping[str, PropertyValue]) -> dict[str, PropertyValue]:
+def _inputs_of(kind: Served, properties: Mapping[str, PropertyValue]) -> dict[str, PropertyValue]:
     names = {to_camel(p.name) for p in kind.definition.inputs}
     return {key: value for key, value in properties.items() if key in names}
 
 
-def _previewed(kind: Kind, news: Props, olds: Props | None = None) -> Props:
+def _previewed(kind: Served, news: Props, olds: Props | None = None) -> Props:
     """A preview's outputs: the inputs, the outputs an update keeps, unknown for the rest."""
     olds = olds or {}
     inputs = {p.name for p in kind.definition.inputs}
@@ -328,7 +298,9 @@ def _previewed(kind: Kind, news: Props, olds: Props | None = None) -> Props:
     return outputs
 
 
-def _property_diff(kind: Kind, key: str, olds: Props, news: Props, replaces: bool) -> PropertyDiff:
+def _property_diff(
+    kind: Served, key: str, olds: Props, news: Props, replaces: bool
+) -> PropertyDiff:
     is_input = any(p.name == key for p in kind.definition.inputs)
     if olds.get(key) is None:
         change = PropertyDiffKind.ADD_REPLACE if replaces else PropertyDiffKind.ADD

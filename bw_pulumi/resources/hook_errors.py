@@ -15,10 +15,14 @@ codes, scrubbed description, hint). The diagnostic is then ten lines: two frames
 Pulumi's server, the hook's ``raise``, and the message. Any other exception is a bug and
 passes through untouched, with its full traceback.
 
-Apply it with one line per hook::
+Every hook of a provider that serves one kind of resource is wrapped once, in the
+provider's base class; messages name the resource by the kind's ``label`` and ``name_of``
+(:class:`~bw_pulumi.resources.kind.Kind`)::
 
-    class SipCredentialProvider(ResourceProvider):
-        @short_errors("SIP credential")
+    class KindProvider(ResourceProvider):
+        kind: ClassVar[Kind]
+
+        @short_errors
         def create(self, props): ...
 """
 
@@ -26,25 +30,43 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, ParamSpec, TypeGuard, TypeVar
-
-from pulumi.runtime.rpc import UNKNOWN
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from bw_pulumi.api.errors import BandwidthApiError, ConfigurationError, InvalidInputError
-from bw_pulumi.resources.sip_credential.rules import composite_username
-from bw_pulumi.resources.sip_realm.operations import RealmWaitError
+from bw_pulumi.resources.lifecycle import OperationFailure, is_unknown
 
 #: Failures a user can act on; their messages are complete and hold no secret.
 EXPECTED_FAILURES: tuple[type[Exception], ...] = (
     BandwidthApiError,
     ConfigurationError,
     InvalidInputError,
-    RealmWaitError,
+    OperationFailure,
 )
 
 P = ParamSpec("P")
 R = TypeVar("R")
 NameOf = Callable[[Mapping[str, Any]], "str | None"]
+"""Names one resource from its properties (a SIP credential's composite username), or None
+while they do not tell (unknown at preview, or absent)."""
+
+
+class Labelled(Protocol):
+    """How messages name a kind of resource, and one resource of it."""
+
+    @property
+    def label(self) -> str: ...
+    @property
+    def name_of(self) -> NameOf: ...
+
+
+class OfKind(Protocol):
+    """A provider serving one kind of resource."""
+
+    @property
+    def kind(self) -> Labelled: ...
+
+
+S = TypeVar("S", bound=OfKind)
 
 
 class ProviderOperationError(Exception):
@@ -60,44 +82,26 @@ class ProviderOperationError(Exception):
         self.cause = cause
 
 
-def credential_name(props: Mapping[str, Any]) -> str | None:
-    """The composite username a SIP credential's properties describe, when known."""
-    username, domain = props.get("username"), props.get("domain")
-    if not _known(username) or (domain is not None and not _known(domain)):
-        return None
-    return composite_username(username, domain or None)
+def short_errors(hook: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
+    """Wrap a provider hook: expected failures become one short message (see module).
 
-
-def realm_name(props: Mapping[str, Any]) -> str | None:
-    """A SIP realm's short name, when known."""
-    name = props.get("name")
-    return name if _known(name) else None
-
-
-def short_errors(
-    kind: str, name_of: NameOf = credential_name
-) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Decorate a provider hook: expected failures become one short message (see module).
-
-    ``kind`` names the resource in messages ("SIP credential"); ``name_of`` reads its name
-    from the hook's properties (the last mapping argument: ``news`` or ``props``). The
-    resource id, when the hook has one and it differs from the name, is added.
+    The message names the hook, the provider's kind (``self.kind.label``) and the resource,
+    by ``self.kind.name_of`` over the hook's properties (its last mapping argument: ``news``
+    or ``props``); the resource id, when the hook has one and it differs from the name, is
+    added.
     """
 
-    def decorate(hook: Callable[P, R]) -> Callable[P, R]:
-        @functools.wraps(hook)
-        def hook_with_short_errors(*args: P.args, **kwargs: P.kwargs) -> R:
-            try:
-                return hook(*args, **kwargs)
-            except EXPECTED_FAILURES as error:
-                what = f"{hook.__name__} {describe(kind, args[1:], name_of)}"
-                failure = ProviderOperationError(f"{what} failed: {error}", error)
-            # Raised outside the handler: no chained context, no frames below this one.
-            raise failure
+    @functools.wraps(hook)
+    def hook_with_short_errors(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return hook(self, *args, **kwargs)
+        except EXPECTED_FAILURES as error:
+            what = f"{hook.__name__} {describe(self.kind.label, args, self.kind.name_of)}"
+            failure = ProviderOperationError(f"{what} failed: {error}", error)
+        # Raised outside the handler: no chained context, no frames below this one.
+        raise failure
 
-        return hook_with_short_errors
-
-    return decorate
+    return hook_with_short_errors
 
 
 def describe(kind: str, hook_args: Sequence[Any], name_of: NameOf) -> str:
@@ -112,5 +116,6 @@ def describe(kind: str, hook_args: Sequence[Any], name_of: NameOf) -> str:
     return f"{kind} {name!r}"
 
 
-def _known(value: object) -> TypeGuard[str]:
-    return isinstance(value, str) and value != "" and value != UNKNOWN
+def known_text(value: object) -> str | None:
+    """A property's value as a name: a non-empty string, known (not a preview's unknown)."""
+    return value if isinstance(value, str) and value != "" and not is_unknown(value) else None

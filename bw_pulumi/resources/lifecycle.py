@@ -7,8 +7,8 @@ package provider can map them to its own. Nothing here imports ``pulumi.dynamic`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pulumi.output import Unknown
@@ -19,7 +19,22 @@ from bw_pulumi.api.errors import InvalidInputError
 Props = dict[str, Any]
 """Resource properties as the engine passes them (names as the front door declares)."""
 
-__all__ = ["UNKNOWN", "Checked", "Created", "Failure", "Found", "Plan", "Props"]
+__all__ = [
+    "UNKNOWN",
+    "Checked",
+    "Created",
+    "Failure",
+    "Found",
+    "OperationFailure",
+    "Plan",
+    "Props",
+]
+
+
+class OperationFailure(Exception):
+    """An operation failed in a way the user can act on, told whole in its message (which
+    holds no secret): a front door shows it as one line (see
+    :mod:`bw_pulumi.resources.hook_errors`), as it shows Bandwidth's refusals."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +59,23 @@ class Plan:
     replaces: list[str] = field(default_factory=list)
     delete_before_replace: bool = False
     changed: list[str] = field(default_factory=list)
+
+    def plus(self, changed: Sequence[str] = (), replaces: Sequence[str] = ()) -> Plan:
+        """This plan, with ``changed`` changed too and ``replaces`` replacing too: how a
+        resource's own rules compose on the diff its definition gives
+        (:func:`bw_pulumi.resources.derived.diff_inputs`)."""
+        all_changed = [*self.changed, *changed]
+        return replace(
+            self,
+            changes=bool(all_changed),
+            replaces=[*self.replaces, *replaces],
+            changed=all_changed,
+        )
+
+    def delete_first_if(self, collides: bool) -> Plan:
+        """Delete the old resource before creating its replacement when they would collide
+        (the same key at Bandwidth); otherwise create first, so it never goes missing."""
+        return replace(self, delete_before_replace=bool(self.replaces) and collides)
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,13 @@ class Property:
     ``input``: the user declares it (it is echoed into the state as well); otherwise the
     provider computes it. ``required``: an input the user must declare, or an output that
     is always in the state. ``replace_on_changes``: a change makes a new resource at
-    Bandwidth. ``derived_from``: for an output, the inputs whose change leaves its new value
-    unknown until the update has run (a preview shows it as unknown).
+    Bandwidth. ``compared``: for an input, whether the default diff
+    (:func:`bw_pulumi.resources.derived.diff_inputs`) counts a difference between state and
+    inputs as a change to make at Bandwidth; false for an input that only says how to
+    create (``adopt``), or whose changes a resource's own rule judges (a realm's
+    ``default``, which can only be turned on). ``derived_from``: for an output, the inputs
+    whose change leaves its new value unknown until the update has run (a preview shows it
+    as unknown).
     """
 
     name: str
@@ -35,11 +40,15 @@ class Property:
     required: bool = False
     secret: bool = False
     replace_on_changes: bool = False
+    compared: bool = True
     derived_from: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class ResourceDefinition:
+    """A resource type: its name in the package (``SipCredential``) and its properties, in
+    the order the operations check, diff and report them."""
+
     name: str
     description: str
     properties: tuple[Property, ...]
@@ -56,9 +65,29 @@ class ResourceDefinition:
         return tuple(p for p in self.properties if p.input)
 
     @property
+    def input_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.inputs)
+
+    @property
+    def required_inputs(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.inputs if p.required)
+
+    @property
+    def compared_inputs(self) -> tuple[str, ...]:
+        """The inputs whose difference the default diff counts as a change."""
+        return tuple(p.name for p in self.inputs if p.compared)
+
+    def inputs_of_type(self, type_: PropertyType) -> tuple[str, ...]:
+        return tuple(p.name for p in self.inputs if p.type == type_)
+
+    @property
     def computed(self) -> tuple[Property, ...]:
         """The outputs the provider computes (not declared by the user)."""
         return tuple(p for p in self.properties if not p.input)
+
+    @property
+    def computed_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.computed)
 
     @property
     def secrets(self) -> tuple[str, ...]:

@@ -4,8 +4,11 @@ dispatch all read it. Adding a resource: CONTRIBUTING.md."""
 
 from __future__ import annotations
 
+from bw_pulumi.resources.kind import Kind
 from bw_pulumi.resources.properties import ResourceDefinition
-from bw_pulumi.resources.sip_credential.definition import SIP_CREDENTIAL
-from bw_pulumi.resources.sip_realm.definition import SIP_REALM
+from bw_pulumi.resources.sip_credential.kind import SIP_CREDENTIAL_KIND
+from bw_pulumi.resources.sip_realm.kind import SIP_REALM_KIND
 
-RESOURCES: tuple[ResourceDefinition, ...] = (SIP_CREDENTIAL, SIP_REALM)
+KINDS: tuple[Kind, ...] = (SIP_CREDENTIAL_KIND, SIP_REALM_KIND)
+
+RESOURCES: tuple[ResourceDefinition, ...] = tuple(kind.definition for kind in KINDS)

@@ -65,7 +65,7 @@ def assert_short(block: list[str]) -> str:
     """The shape every expected failure shares; returns the message after the prefix."""
     text = "\n".join(block)
     assert len(block) <= MAX_DIAGNOSTIC_LINES, text
-    assert re.findall(r'/bw_pulumi/(\w+)\.py", line', text) == ["hook_errors"], text
+    assert re.findall(r'/bw_pulumi/([\w/]+)\.py", line', text) == ["resources/hook_errors"], text
     assert block[-1].startswith(MESSAGE_START), text
     return block[-1][len(MESSAGE_START) :]
 

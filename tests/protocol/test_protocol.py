@@ -152,8 +152,8 @@ def test_an_api_failure_reaches_the_engine_as_a_short_message(
         " OAuth2 token request"
     )
     assert "HTTP 401" in lines[-1] and "bandwidth:clientSecret" in lines[-1]
-    our_frames = re.findall(r'/bw_pulumi/(\w+)\.py", line', "\n".join(lines))
-    assert our_frames == ["hook_errors"]
+    our_frames = re.findall(r'/bw_pulumi/([\w/]+)\.py", line', "\n".join(lines))
+    assert our_frames == ["resources/hook_errors"]
 
 
 def test_a_bug_in_a_hook_keeps_its_whole_traceback(

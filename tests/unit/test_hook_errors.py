@@ -9,12 +9,8 @@ import pytest
 from pulumi.runtime.rpc import UNKNOWN
 
 from bw_pulumi.api.errors import BandwidthApiError, ConfigurationError, InvalidInputError
-from bw_pulumi.resources.hook_errors import (
-    ProviderOperationError,
-    credential_name,
-    describe,
-    short_errors,
-)
+from bw_pulumi.resources.hook_errors import ProviderOperationError, describe, short_errors
+from bw_pulumi.resources.sip_credential.kind import SIP_CREDENTIAL_KIND, credential_name
 
 
 def deep_failure(error: Exception) -> None:
@@ -27,19 +23,21 @@ def deep_failure(error: Exception) -> None:
 
 
 class Provider:
+    kind = SIP_CREDENTIAL_KIND
+
     def __init__(self, error: Exception) -> None:
         self.error = error
 
-    @short_errors("SIP credential")
+    @short_errors
     def create(self, props: dict[str, Any]) -> str:
         deep_failure(self.error)
         return "unreachable"
 
-    @short_errors("SIP credential")
+    @short_errors
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> None:
         deep_failure(self.error)
 
-    @short_errors("SIP credential")
+    @short_errors
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         deep_failure(self.error)
 

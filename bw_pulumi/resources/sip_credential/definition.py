@@ -71,6 +71,7 @@ SIP_CREDENTIAL = ResourceDefinition(
             "Take over a credential that already exists at Bandwidth (and set it to this"
             " password) instead of failing as a duplicate.",
             input=True,
+            compared=False,
         ),
         Property(
             "composite_username",

@@ -35,6 +35,7 @@ from bw_pulumi.api import codes
 from bw_pulumi.api.errors import BandwidthApiError
 from bw_pulumi.api.transport import validate_path_segment
 from bw_pulumi.resources.client import BandwidthClient
+from bw_pulumi.resources.derived import Validator, check_inputs, diff_inputs
 from bw_pulumi.resources.lifecycle import (
     Checked,
     Created,
@@ -42,16 +43,13 @@ from bw_pulumi.resources.lifecycle import (
     Found,
     Plan,
     Props,
-    bool_failure,
     is_unknown,
     known,
-    present,
-    required_failures,
-    string_failures,
     without_none,
 )
 from bw_pulumi.resources.rules import validate_id_segment
 from bw_pulumi.resources.sip_credential.account_api import AccountCredentialsApi
+from bw_pulumi.resources.sip_credential.definition import SIP_CREDENTIAL
 from bw_pulumi.resources.sip_credential.listing import Listing
 from bw_pulumi.resources.sip_credential.models import Credential
 from bw_pulumi.resources.sip_credential.realm_api import RealmCredentialsApi
@@ -67,22 +65,13 @@ from bw_pulumi.resources.sip_credential.rules import (
     validate_username,
 )
 
-REQUIRED_INPUTS = ("username", "password", "realm")
-OPTIONAL_INPUTS = ("domain", "http_voice_v2_app_id", "realm_id")
 ADOPT = "adopt"
-INPUTS = (*REQUIRED_INPUTS, *OPTIONAL_INPUTS, ADOPT)
-#: Inputs whose change is a change of the credential at Bandwidth (``adopt`` is not).
-COMPARED_INPUTS = (*REQUIRED_INPUTS, *OPTIONAL_INPUTS)
-#: The key at Bandwidth (composite username, and the realm holding it): a change makes a
-#: new credential.
-REPLACING_INPUTS = ("username", "domain", "realm_id")
-SECRET_OUTPUTS = ("password", "hash1", "hash1b")
 LAST_WRITE = "last_write"
 #: How long after a write a not-found read of a realm-scoped credential may be the API's
 #: read-after-write lag rather than a deletion.
 READ_LAG_HORIZON_SECONDS = 120.0
 
-_VALIDATORS: Mapping[str, Callable[[Any], None]] = {
+_VALIDATORS: Mapping[str, Validator] = {
     "username": validate_username,
     "password": validate_password,
     "realm": validate_realm,
@@ -172,38 +161,31 @@ class CredentialOperations:
     # -- check and diff: no API calls ---------------------------------------------------------
 
     def check(self, olds: Props, news: Props) -> Checked:
-        """Validate without any API call; unknown values (preview) pass through."""
-        inputs = present(news, INPUTS)
-        failures = [
-            *required_failures(inputs, REQUIRED_INPUTS),
-            *string_failures(inputs, _VALIDATORS),
-            *bool_failure(inputs, ADOPT),
-        ]
-        if "realm_id" in inputs and "domain" in inputs:
-            failures.append(
+        """The definition's checks (:func:`~bw_pulumi.resources.derived.check_inputs`),
+        without any API call (unknown values at preview pass through), and no domain on a
+        realm-scoped credential."""
+        checked = check_inputs(SIP_CREDENTIAL, news, _VALIDATORS)
+        if "realm_id" in checked.inputs and "domain" in checked.inputs:
+            checked.failures.append(
                 Failure(
                     "domain",
                     "domain: a realm-scoped credential (realm_id set) has no domain;"
                     " drop domain, or drop realm_id for an account-level credential",
                 )
             )
-        return Checked(inputs, failures)
+        return checked
 
     def diff(self, olds: Props, news: Props) -> Plan:
-        """Pure comparison of the state (as last created or refreshed) with the inputs."""
-        changed = [key for key in COMPARED_INPUTS if olds.get(key) != news.get(key)]
-        if not changed and _hashes_drifted(olds, news):
-            changed = ["hash1", "hash1b"]
-        replaces = [key for key in REPLACING_INPUTS if key in changed]
+        """Pure comparison of the state (as last created or refreshed) with the inputs: the
+        definition's diff (:func:`~bw_pulumi.resources.derived.diff_inputs`), plus hashes
+        changed at Bandwidth, a voice application removed (Bandwidth's PUT cannot clear it:
+        the credential is recreated), and delete-first when old and new share a key."""
+        plan = diff_inputs(SIP_CREDENTIAL, olds, news)
+        if not plan.changes and _hashes_drifted(olds, news):
+            plan = plan.plus(changed=["hash1", "hash1b"])
         if olds.get("http_voice_v2_app_id") and not news.get("http_voice_v2_app_id"):
-            # Bandwidth's PUT cannot clear the voice application: recreate the credential.
-            replaces.append("http_voice_v2_app_id")
-        return Plan(
-            changes=bool(changed),
-            replaces=replaces,
-            delete_before_replace=bool(replaces) and _same_key(olds, news),
-            changed=changed,
-        )
+            plan = plan.plus(replaces=["http_voice_v2_app_id"])
+        return plan.delete_first_if(_same_key(olds, news))
 
     # -- create, read, update, delete ---------------------------------------------------------
 
@@ -445,7 +427,7 @@ def _put_cannot_reach(existing: Credential, wanted: Credential) -> bool:
 
 def _hashes_drifted(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
     """Someone changed the hashes at Bandwidth (seen on refresh), or the state lacks them."""
-    if not known(news, *REQUIRED_INPUTS):
+    if not known(news, *SIP_CREDENTIAL.required_inputs):
         return False
     expected = DesiredCredential.from_props(news).hashes
     held = (str(olds.get("hash1", "")).lower(), str(olds.get("hash1b", "")).lower())
@@ -457,7 +439,7 @@ def _same_key(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
     level) and composite usernames equal but for letter case. Then the old one must be
     deleted before the new one is created, or the create would be refused as a duplicate;
     otherwise create first, so the credential never goes missing."""
-    keys = ("username", "domain", "realm_id")
+    keys = SIP_CREDENTIAL.replacing  # the key at Bandwidth: composite username and realm
     if any(is_unknown(olds.get(key)) or is_unknown(news.get(key)) for key in keys):
         return False
     if olds.get("username") is None or news.get("username") is None:

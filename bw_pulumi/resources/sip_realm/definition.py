@@ -28,6 +28,7 @@ SIP_REALM = ResourceDefinition(
             "true makes this the account's default realm. Bandwidth cannot undo that, so"
             " false or absent leaves the flag alone.",
             input=True,
+            compared=False,
         ),
         Property(
             "adopt",
@@ -35,6 +36,7 @@ SIP_REALM = ResourceDefinition(
             "Take over a realm of this name that already exists at Bandwidth (and give it"
             " this description and default) instead of failing because the name is taken.",
             input=True,
+            compared=False,
         ),
         Property("realm_id", "string", "Bandwidth's id of the realm.", required=True),
         Property(

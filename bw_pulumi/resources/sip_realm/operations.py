@@ -28,39 +28,33 @@ from typing import Any
 from bw_pulumi.api import codes
 from bw_pulumi.api.errors import BandwidthApiError
 from bw_pulumi.resources.client import BandwidthClient
+from bw_pulumi.resources.derived import check_inputs, diff_inputs
 from bw_pulumi.resources.lifecycle import (
     Checked,
     Created,
     Failure,
     Found,
+    OperationFailure,
     Plan,
     Props,
-    bool_failure,
-    present,
-    required_failures,
-    string_failures,
     without_none,
 )
 from bw_pulumi.resources.rules import validate_id_segment
+from bw_pulumi.resources.sip_realm.definition import SIP_REALM
 from bw_pulumi.resources.sip_realm.models import Realm, RealmSettings, RealmStatus
 from bw_pulumi.resources.sip_realm.rules import realm_name_in, validate_realm_name
 
 ADOPT = "adopt"
-INPUTS = ("name", "description", "default", ADOPT)
-OUTPUTS = ("realm_id", "fqdn", "status", "sip_credential_count")
 DEFAULT_WAIT_SECONDS = 300.0
 PROGRESS_EVERY_SECONDS = 5.0
 #: Statuses of a realm that will never serve credentials again: it is replaced.
 BROKEN_STATUSES = (RealmStatus.CREATE_FAILED, RealmStatus.DELETE_PENDING, RealmStatus.DELETE_FAILED)
 
-_VALIDATORS: Mapping[str, Callable[[Any], None]] = {
-    "name": validate_realm_name,
-    "description": lambda _value: None,
-}
+_VALIDATORS: Mapping[str, Callable[[str], None]] = {"name": validate_realm_name}
 _log = logging.getLogger("bw_pulumi")
 
 
-class RealmWaitError(Exception):
+class RealmWaitError(OperationFailure):
     """A realm did not reach the status we waited for; says what is left at Bandwidth."""
 
 
@@ -94,17 +88,11 @@ class RealmOperations:
     # -- check and diff: no API calls ---------------------------------------------------------
 
     def check(self, olds: Props, news: Props) -> Checked:
-        inputs = present(news, INPUTS)
-        if news.get("default") is False:
-            inputs["default"] = False
-        failures = [
-            *required_failures(inputs, ("name",)),
-            *string_failures(inputs, _VALIDATORS),
-            *bool_failure(inputs, "default"),
-            *bool_failure(inputs, ADOPT),
-        ]
-        if olds.get("default") is True and inputs.get("default") is False:
-            failures.append(
+        """The definition's checks (:func:`~bw_pulumi.resources.derived.check_inputs`),
+        and no demotion: Bandwidth cannot turn a realm's ``default`` off."""
+        checked = check_inputs(SIP_REALM, news, _VALIDATORS)
+        if olds.get("default") is True and checked.inputs.get("default") is False:
+            checked.failures.append(
                 Failure(
                     "default",
                     "default: Bandwidth cannot make a realm stop being the account's default;"
@@ -112,27 +100,20 @@ class RealmOperations:
                     " `default` from this one (leaving it out never demotes a realm)",
                 )
             )
-        return Checked(inputs, failures)
+        return checked
 
     def diff(self, olds: Props, news: Props) -> Plan:
-        changed = []
-        if olds.get("name") != news.get("name"):
-            changed.append("name")
-        if (olds.get("description") or None) != (news.get("description") or None):
-            changed.append("description")
+        """The definition's diff (:func:`~bw_pulumi.resources.derived.diff_inputs`), plus
+        ``default`` when it promotes the realm (the only change Bandwidth can make to it),
+        and a replacement of a realm that will never serve again (``BROKEN_STATUSES``); a
+        replacement of the same name deletes first, since names are unique."""
+        plan = diff_inputs(SIP_REALM, olds, news)
         if news.get("default") is True and olds.get("default") is not True:
-            changed.append("default")
-        replaces = [key for key in ("name",) if key in changed]
+            plan = plan.plus(changed=["default"])
         if olds.get("status") in BROKEN_STATUSES:
-            changed.append("status")
-            replaces.append("status")
+            plan = plan.plus(changed=["status"], replaces=["status"])
         same_name = str(olds.get("name", "")).casefold() == str(news.get("name", "")).casefold()
-        return Plan(
-            changes=bool(changed),
-            replaces=replaces,
-            delete_before_replace=bool(replaces) and same_name,
-            changed=changed,
-        )
+        return plan.delete_first_if(same_name)
 
     # -- create, read, update, delete ---------------------------------------------------------
 
