@@ -35,7 +35,7 @@ class SetOutcome:
     entry succeeded."""
 
     id: str
-    outputs: Props
+    outputs: Props = field(repr=False)  # passwords and hashes
     failures: dict[str, str] = field(default_factory=dict)
 
     @property
