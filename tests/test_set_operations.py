@@ -218,6 +218,23 @@ def test_partial_failure_keeps_every_success_and_the_next_up_sends_only_the_fail
     assert not ops.diff(third.outputs, adopting).changes
 
 
+def test_a_rename_onto_a_taken_name_with_adopt_takes_it_over_and_deletes_the_old(
+    sandbox: Sandbox, ops: SipCredentialSetOperations
+) -> None:
+    first = up(ops, None, inputs({"k": {"username": "old", "password": "p"}}))
+    other = compute_hashes("taken", "someone-elses", DEFAULT_REALM)
+    sandbox.put_credential(StoredCredential("taken", None, other.hash1, other.hash1b))
+    sandbox.drain_requests()
+    second = up(
+        ops, first.outputs, inputs({"k": {"username": "taken", "password": "p"}}, adopt=True)
+    )
+    assert second.ok, second.failures
+    assert methods(sandbox) == ["POST", "GET", "GET", "PUT", "DELETE"]
+    mine = compute_hashes("taken", "p", DEFAULT_REALM)
+    assert stored_hashes(sandbox) == {"taken": (mine.hash1, mine.hash1b)}  # no orphan "old"
+    assert second.outputs["usernames"] == {"k": "taken"}
+
+
 def test_a_refused_realm_fails_every_entry_without_raising(
     sandbox: Sandbox, ops: SipCredentialSetOperations
 ) -> None:
@@ -450,6 +467,35 @@ def test_a_realm_scoped_set_refuses_a_realm_that_is_not_the_fqdn(
     realm = sandbox.add_realm_out_of_band("office")
     with pytest.raises(Exception, match="is not the FQDN of realm"):
         ops.create({"realm": "wrong.example.com", "realm_id": realm.id, "credentials": entries(2)})
+    assert sandbox.realm_credentials(realm.id) == []
+
+
+def test_realm_scoped_refusals_are_per_entry(sandbox: Sandbox, client: BandwidthClient) -> None:
+    realm = sandbox.add_realm_out_of_band("office")
+    other = compute_hashes("phone001", "someone-elses", realm.fqdn)
+    sandbox.add_realm_credential_out_of_band(realm.id, "phone001", other.hash1, other.hash1b)
+    ops = ops_of(client)
+    wanted = {"realm": realm.fqdn, "realm_id": realm.id, "credentials": entries(4)}
+    first = up(ops, None, wanted)
+    assert list(first.failures) == ["phone-001"] and "[23026]" in first.failures["phone-001"]
+    assert sorted(first.outputs["credential_ids"]) == ["phone-000", "phone-002", "phone-003"]
+    second = up(ops, first.outputs, {**wanted, "adopt": True})
+    assert second.ok, second.failures
+    stored = {c.user_name: c for c in sandbox.realm_credentials(realm.id)}
+    mine = compute_hashes("phone001", f"{PASSWORD}-1", realm.fqdn)
+    assert (stored["phone001"].hash1, len(stored)) == (mine.hash1, 4)
+    assert second.outputs["credential_ids"]["phone-001"] == stored["phone001"].id
+
+
+def test_a_username_stored_in_another_case_is_deleted_and_named(
+    sandbox: Sandbox, ops: SipCredentialSetOperations
+) -> None:
+    realm = sandbox.add_realm_out_of_band("office")
+    sandbox.set_username_echo_case("upper")
+    wanted = {"realm": realm.fqdn, "realm_id": realm.id, "credentials": entries(2)}
+    outcome = up(ops, None, wanted)
+    assert sorted(outcome.failures) == ["phone-000", "phone-001"]
+    assert "can never authenticate (it was deleted again)" in outcome.failures["phone-000"]
     assert sandbox.realm_credentials(realm.id) == []
 
 
