@@ -153,6 +153,27 @@ def test_a_letter_case_change_deletes_first(
     assert set(stored_hashes(sandbox)) == {"Bob"}
 
 
+def test_a_changed_realm_puts_every_entry(
+    sandbox: Sandbox, ops: SipCredentialSetOperations
+) -> None:
+    first = up(ops, None, inputs(entries(3)))
+    other = "other.auth.example.com"
+    sandbox.add_realm(other)
+    moved = {"realm": other, "credentials": entries(3)}
+    assert ops.diff(first.outputs, moved).entries == {k: "update" for k in entries(3)}
+    sandbox.drain_requests()
+    second = up(ops, first.outputs, moved)
+    assert second.ok and methods(sandbox) == ["PUT"] * 3
+    assert {c.realm for c in sandbox.credentials()} == {other}
+    expected = compute_hashes("phone000", f"{PASSWORD}-0", other)
+    assert stored_hashes(sandbox)["phone000"] == (expected.hash1, expected.hash1b)
+
+
+def test_a_set_cannot_be_imported(ops: SipCredentialSetOperations) -> None:
+    with pytest.raises(ValueError, match="cannot be imported"):
+        ops.read("some-id", {})
+
+
 def test_no_change_plans_nothing(ops: SipCredentialSetOperations) -> None:
     first = up(ops, None, inputs(entries(5)))
     plan = ops.diff(first.outputs, ops.check({}, inputs(entries(5))).inputs)
@@ -323,7 +344,7 @@ def test_chaos_never_duplicates_nor_orphans(sandbox: Sandbox, client: BandwidthC
         if outcome.ok:
             break
     assert outcome.ok, outcome.failures
-    assert sandbox.chaos_injected["lost"] > 0
+    assert state is not None and sandbox.chaos_injected["lost"] > 0
     assert set(stored_hashes(sandbox)) == set(state["usernames"].values())
     for _ in range(6):
         try:
@@ -443,10 +464,11 @@ def test_a_realm_scoped_set(sandbox: Sandbox, client: BandwidthClient) -> None:
     assert len(ids) == 150 and ids["phone-010"] == stored["phone010"].id
     assert isinstance(first.outputs["last_write"], float)
 
-    news = {**wanted, "credentials": entries(150)}
-    news["credentials"]["phone-001"]["password"] = "rotated"  # one PUT
-    news["credentials"]["phone-002"]["username"] = "renamed"  # POST, then DELETE
-    del news["credentials"]["phone-003"]  # one DELETE
+    changed = entries(150)
+    news = {**wanted, "credentials": changed}
+    changed["phone-001"]["password"] = "rotated"  # one PUT
+    changed["phone-002"]["username"] = "renamed"  # POST, then DELETE
+    del changed["phone-003"]  # one DELETE
     second = up(ops, first.outputs, news)
     assert second.ok, second.failures
     assert sorted(methods(sandbox)) == ["DELETE", "DELETE", "POST", "PUT"]

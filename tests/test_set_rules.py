@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from bw_pulumi.resources.client import BandwidthClient
 from bw_pulumi.resources.lifecycle import UNKNOWN, Props
 from bw_pulumi.resources.properties import ObjectType, Property
 from bw_pulumi.resources.sip_credential.rules import compute_hashes
@@ -16,6 +17,13 @@ from bw_pulumi.resources.sip_credential_set.outcome import SetOutcome
 from bw_pulumi.resources.sip_credential_set.rules import check_failures, entry_path, plan
 
 REALM = "custxx.auth.bandwidth.com"
+
+
+def no_client() -> BandwidthClient:
+    raise AssertionError("a pure operation made an API call")
+
+
+OFFLINE = operations.SipCredentialSetOperations(no_client)
 
 
 def reasons(news: Props) -> list[str]:
@@ -277,3 +285,32 @@ def test_an_outcome_names_each_failed_key_in_one_line_and_hides_secrets() -> Non
     assert outcome.reasons()[0] == 'credentials["k0"]: Bandwidth refused it [23009]: exists 0'
     assert "hunter2" not in repr(outcome)
     assert SetOutcome("id", outputs).ok
+
+
+# -- the preview ----------------------------------------------------------------------------------
+
+
+def test_a_preview_keeps_usernames_and_hashes_known_where_the_inputs_are() -> None:
+    olds = state({"k": BOB, "j": AMY}, realm_id="7", credential_ids={"k": "11", "j": "12"})
+    wanted = news(
+        {
+            "k": {"username": "bob", "password": "rotated"},
+            "j": {"username": UNKNOWN, "password": "p"},
+            "n": {"username": "new", "password": UNKNOWN},
+        },
+        realm_id="7",
+    )
+    previewed = OFFLINE.preview(olds, wanted)
+    assert previewed["usernames"] == {"k": "bob", "j": UNKNOWN, "n": "new"}
+    rotated = compute_hashes("bob", "rotated", REALM)
+    assert previewed["hashes"]["k"] == {"hash1": rotated.hash1, "hash1b": rotated.hash1b}
+    assert previewed["hashes"]["j"] == previewed["hashes"]["n"] == UNKNOWN
+    assert previewed["credential_ids"] == {"k": "11", "j": UNKNOWN, "n": UNKNOWN}
+    assert previewed["failures"] == UNKNOWN and previewed["credentials"] == wanted["credentials"]
+
+
+def test_a_preview_of_an_unknown_map_is_unknown() -> None:
+    previewed = OFFLINE.preview({}, news(UNKNOWN))
+    assert previewed["usernames"] == previewed["hashes"] == UNKNOWN
+    account = OFFLINE.preview({}, news({"k": BOB}))
+    assert account["usernames"] == {"k": "bob"} and account["credential_ids"] == {}

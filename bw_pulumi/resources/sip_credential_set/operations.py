@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
 
-from bw_pulumi.api.errors import BandwidthApiError
+from bw_pulumi.api.errors import BandwidthApiError, InvalidInputError
 from bw_pulumi.resources.client import BandwidthClient
 from bw_pulumi.resources.lifecycle import Checked, Found, Props
 from bw_pulumi.resources.sip_credential.listing import Listing
@@ -41,6 +41,7 @@ from bw_pulumi.resources.sip_credential_set.state import (
     Held,
     Scope,
     held_of,
+    previewed,
     refreshed,
     state_outputs,
 )
@@ -98,6 +99,10 @@ class SipCredentialSetOperations:
     def diff(self, olds: Props, news: Props) -> SetPlan:
         return rules.plan(olds, news)
 
+    def preview(self, olds: Props, news: Props) -> Props:
+        """The outputs a preview shows for a create (``olds`` empty) or an update."""
+        return previewed(olds, news)
+
     # -- create, read, update, delete ---------------------------------------------------------
 
     def create(self, props: Props) -> SetOutcome:
@@ -119,6 +124,12 @@ class SipCredentialSetOperations:
     def read(self, id_: str, props: Props) -> Found:
         """Each entry from its scope's list pages, or its own GET, which alone can say it
         is gone (then it leaves the state, and the next update creates it again)."""
+        if not isinstance(props.get("realm"), str) or rules.CREDENTIALS not in props:
+            raise InvalidInputError(
+                "id",
+                "a SipCredentialSet cannot be imported (its keys and passwords are not at"
+                " Bandwidth): declare it with adopt=True to take over existing credentials",
+            )
         scope = Scope.of(props)
         held = held_of(props)
         live = self._parallel(
@@ -157,7 +168,7 @@ class SipCredentialSetOperations:
         if failures:
             raise SetOperationError(failure_message(failures, len(held), deleting=True), failures)
 
-    # -- helpers shared with _Run -------------------------------------------------------------
+    # -- helpers -------------------------------------------------------------
 
     def _parallel(self, tasks: Mapping[str, Callable[[], Any]]) -> dict[str, Any]:
         return run_parallel(tasks, self.concurrency)

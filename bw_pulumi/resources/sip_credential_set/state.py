@@ -11,9 +11,9 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bw_pulumi.resources.lifecycle import Props, without_none
+from bw_pulumi.resources.lifecycle import UNKNOWN, Props, is_unknown, known, without_none
 from bw_pulumi.resources.sip_credential.models import Credential
-from bw_pulumi.resources.sip_credential.rules import compute_hashes
+from bw_pulumi.resources.sip_credential.rules import composite_username, compute_hashes
 from bw_pulumi.resources.sip_credential_set import rules
 from bw_pulumi.resources.sip_credential_set.rules import ADOPT, REALM_ID, Entry
 
@@ -127,3 +127,42 @@ def refreshed(held: Held, live: Credential, scope: Scope) -> Held:
     if live.realm and live.realm.casefold() != scope.realm.casefold():
         return Held(entry, "", "", held.credential_id)
     return Held(entry, live.hash1, hash1b, held.credential_id)
+
+
+def previewed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Props:
+    """The outputs a create (``olds`` empty) or an update will return, as far as the
+    inputs decide them, for a preview: usernames and hashes follow from the inputs alone,
+    so they stay known wherever the entries are (an exported ``usernames`` is not shown
+    as changing when only a password does); a credential id is kept by an update and
+    unknown for a new credential; ``failures`` and ``retired`` are unknown."""
+    outputs: Props = {k: news[k] for k in rules.INPUTS if news.get(k) is not None}
+    credentials, realm = news.get(rules.CREDENTIALS), news.get("realm")
+    computed = ("usernames", "credential_ids", "hashes", "failures", "retired")
+    if not isinstance(credentials, Mapping) or not isinstance(realm, str) or is_unknown(realm):
+        return {**outputs, **dict.fromkeys(computed, UNKNOWN)}
+    plan = rules.plan(olds, news)
+    old_ids: Mapping[str, Any] = olds.get("credential_ids") or {}
+    usernames: dict[str, Any] = {}
+    hashes: dict[str, Any] = {}
+    ids: dict[str, Any] = {}
+    for key, entry in credentials.items():
+        named = isinstance(entry, Mapping) and known(entry, "username")
+        named = named and not is_unknown(entry.get("domain"))
+        domain = entry.get("domain") or None if named else None
+        usernames[key] = composite_username(entry["username"], domain) if named else UNKNOWN
+        if named and known(entry, "password"):
+            pair = compute_hashes(entry["username"], entry["password"], realm, domain)
+            hashes[key] = {"hash1": pair.hash1, "hash1b": pair.hash1b}
+        else:
+            hashes[key] = UNKNOWN
+        if news.get(REALM_ID) is not None:
+            kept = plan.entries.get(key, "unchanged") in ("unchanged", "update")
+            ids[key] = old_ids.get(key, UNKNOWN) if kept and not plan.replaces else UNKNOWN
+    return {
+        **outputs,
+        "usernames": usernames,
+        "credential_ids": ids,
+        "hashes": hashes,
+        "failures": UNKNOWN,
+        "retired": UNKNOWN,
+    }
