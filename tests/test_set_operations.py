@@ -153,6 +153,47 @@ def test_a_letter_case_change_deletes_first(
     assert set(stored_hashes(sandbox)) == {"Bob"}
 
 
+def test_a_renamed_key_keeps_its_credential(
+    sandbox: Sandbox, ops: SipCredentialSetOperations
+) -> None:
+    """The same username under a new key is the same credential: not a create (a
+    duplicate) and a delete (of the credential the new key now holds)."""
+    first = up(ops, None, inputs({"desk-1": {"username": "bob", "password": "p"}}))
+    sandbox.drain_requests()
+    moved = up(ops, first.outputs, inputs({"desk-a": {"username": "bob", "password": "p"}}))
+    assert moved.ok and methods(sandbox) == []  # nothing to send: the hashes are the same
+    assert moved.outputs["usernames"] == {"desk-a": "bob"} and set(stored_hashes(sandbox)) == {
+        "bob"
+    }
+    rotated = inputs({"desk-b": {"username": "bob", "password": "q"}})
+    again = up(ops, moved.outputs, rotated)
+    assert again.ok and methods(sandbox) == ["PUT"]
+    assert again.outputs["usernames"] == {"desk-b": "bob"} and len(sandbox.credentials()) == 1
+    assert not ops.diff(again.outputs, rotated).changes
+
+
+def test_swapped_usernames_are_two_puts(sandbox: Sandbox, ops: SipCredentialSetOperations) -> None:
+    first = up(
+        ops,
+        None,
+        inputs(
+            {"a": {"username": "amy", "password": "pa"}, "b": {"username": "bob", "password": "pb"}}
+        ),
+    )
+    swapped = inputs(
+        {"a": {"username": "bob", "password": "pa"}, "b": {"username": "amy", "password": "pb"}}
+    )
+    assert ops.diff(first.outputs, swapped).entries == {"a": "replace", "b": "replace"}
+    sandbox.drain_requests()
+    second = up(ops, first.outputs, swapped)
+    assert second.ok, second.failures
+    assert methods(sandbox) == ["PUT", "PUT"]
+    assert second.outputs["usernames"] == {"a": "bob", "b": "amy"}
+    bob = compute_hashes("bob", "pa", DEFAULT_REALM)
+    assert stored_hashes(sandbox)["bob"] == (bob.hash1, bob.hash1b)
+    assert not ops.diff(second.outputs, swapped).changes
+
+
 def test_a_changed_realm_puts_every_entry(
     sandbox: Sandbox, ops: SipCredentialSetOperations
 ) -> None:

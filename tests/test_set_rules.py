@@ -11,7 +11,7 @@ from bw_pulumi.resources.client import BandwidthClient
 from bw_pulumi.resources.lifecycle import UNKNOWN, Props
 from bw_pulumi.resources.properties import ObjectType, Property
 from bw_pulumi.resources.sip_credential.rules import compute_hashes
-from bw_pulumi.resources.sip_credential_set import operations, rules
+from bw_pulumi.resources.sip_credential_set import operations, rules, writes
 from bw_pulumi.resources.sip_credential_set.definition import ENTRY, HASHES, SIP_CREDENTIAL_SET
 from bw_pulumi.resources.sip_credential_set.outcome import SetOutcome
 from bw_pulumi.resources.sip_credential_set.rules import check_failures, entry_path, plan
@@ -228,12 +228,6 @@ def test_entry_paths_are_pulumi_property_paths() -> None:
     assert entry_path('a"b', "username") == 'credentials["a\\"b"].username'
 
 
-def test_a_case_change_names_the_same_credential() -> None:
-    old = rules.Entry("k", "Bob", "p")
-    assert rules.same_key(old, rules.Entry("k", "bob", "p"))
-    assert not rules.same_key(old, rules.Entry("k", "bob", "p", domain="x.com"))
-
-
 # -- the definition ------------------------------------------------------------------------------
 
 
@@ -314,3 +308,27 @@ def test_a_preview_of_an_unknown_map_is_unknown() -> None:
     assert previewed["usernames"] == previewed["hashes"] == UNKNOWN
     account = OFFLINE.preview({}, news({"k": BOB}))
     assert account["usernames"] == {"k": "bob"} and account["credential_ids"] == {}
+
+
+def test_claims_move_renamed_keys_free_case_changes_and_create_the_rest() -> None:
+    scope = operations.Scope(REALM, None, False)
+    old_entries = {
+        "gone": {"username": "bob", "password": "p"},
+        "recase": {"username": "amy", "password": "p"},
+        "rename": {"username": "cat", "password": "p"},
+    }
+    olds = state(old_entries)
+    wanted = news(
+        {
+            "new-bob": {"username": "bob", "password": "p"},
+            "recase": {"username": "AMY", "password": "p"},
+            "rename": {"username": "dog", "password": "p"},
+            "fresh": {"username": "eve", "password": "p"},
+        }
+    )
+    held = {k: scope.held(rules.Entry.from_props(k, v)) for k, v in old_entries.items()}
+    planned = plan(olds, wanted)
+    moves, frees, creates = writes.claims(held, rules.entries_of(wanted), planned)
+    assert moves == {"new-bob": "gone"}
+    assert frees == {"recase": "recase"}
+    assert sorted(creates) == ["fresh", "rename"]

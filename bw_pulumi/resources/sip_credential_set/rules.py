@@ -326,9 +326,3 @@ def _hashes_drifted(held: Any, new: Mapping[str, Any], realm: Any) -> bool:
         return True
     pair = (str(held.get("hash1", "")).lower(), str(held.get("hash1b", "")).lower())
     return pair != (expected.hash1, expected.hash1b)
-
-
-def same_key(old: Entry, new: Entry) -> bool:
-    """Old and new name the same Bandwidth credential (composites equal but for case): the
-    old must go before the new can be created, or the create is refused as a duplicate."""
-    return old.composite.casefold() == new.composite.casefold()

@@ -30,13 +30,44 @@ from bw_pulumi.api.xml import EntryError
 from bw_pulumi.resources.client import BandwidthClient
 from bw_pulumi.resources.sip_credential.listing import Listing
 from bw_pulumi.resources.sip_credential.models import BulkCreateResult, Credential
-from bw_pulumi.resources.sip_credential_set import rules
 from bw_pulumi.resources.sip_credential_set.outcome import SetOperationError, SetOutcome
 from bw_pulumi.resources.sip_credential_set.parallel import EXPECTED, K, reason, run_parallel
 from bw_pulumi.resources.sip_credential_set.rules import Entry, SetPlan
 from bw_pulumi.resources.sip_credential_set.state import Held, Scope, state_outputs
 
 _log = logging.getLogger("bw_pulumi")
+
+
+def claims(
+    olds: Mapping[str, Held], news: Mapping[str, Entry], plan: SetPlan
+) -> tuple[dict[str, str], dict[str, str], list[str]]:
+    """Which new entries take over a credential another key lets go (pure).
+
+    A credential is let go by a key being deleted or replaced. A created or replaced entry
+    naming it exactly (the same composite) *moves* onto it: one PUT, or nothing when the
+    hashes are already its own. One naming it in another letter case (or one that drops
+    its voice application, which a PUT cannot clear) must *free* it first: its old
+    credential is deleted before the new one is created, since Bandwidth's uniqueness
+    ignores case. Returns (moves: new key -> old key, frees: new key -> old key, the
+    keys to create in bulk)."""
+    leaving = (*plan.keys("delete"), *plan.keys("replace"))
+    by_name = {olds[k].entry.composite.casefold(): k for k in leaving}
+    moves: dict[str, str] = {}
+    frees: dict[str, str] = {}
+    creates: list[str] = []
+    for key in (*plan.keys("create"), *plan.keys("replace")):
+        entry = news[key]
+        old_key = by_name.pop(entry.composite.casefold(), None)
+        if old_key is None:
+            creates.append(key)
+            continue
+        old = olds[old_key].entry
+        clears_app = old.http_voice_v2_app_id and not entry.http_voice_v2_app_id
+        if old.composite == entry.composite and not clears_app:
+            moves[key] = old_key
+        else:
+            frees[key] = old_key
+    return moves, frees, creates
 
 
 def delete_credential(client: BandwidthClient, scope: Scope, bandwidth_key: str) -> bool:
@@ -91,26 +122,37 @@ class SetWrite:
             self._parallel_step({key: self._take_over_task(entry) for key, entry in duplicates})
 
     def apply(self, olds: Mapping[str, Held], news: Mapping[str, Entry], plan: SetPlan) -> None:
-        creates = [news[key] for key in plan.keys("create")]
-        replaces = plan.keys("replace")
-        same = [k for k in replaces if rules.same_key(olds[k].entry, news[k])]
+        """Carry out ``plan``. A new entry whose name is a credential another entry lets go
+        (a key renamed, two usernames swapped) takes that credential over rather than
+        creating a duplicate and deleting the one it holds: see :func:`claims`."""
+        moves, frees, creates = claims(olds, news, plan)
+        claimed = set(moves.values()) | set(frees)
         with Writing(self.listing, self.scope.listing_key):
-            # (1) the same name must be free before it can be created again
-            freed = self._parallel_step({k: self._delete_task(k, olds[k]) for k in same})
-            creates += [news[k] for k in replaces if k not in same or k in freed]
+            # (1) a name held in another letter case must be free before it is created
+            freed = self._parallel_step(
+                {old: self._delete_task(old, olds[old]) for old in frees.values()}
+            )
+            for new_key, old_key in frees.items():
+                if old_key in freed:
+                    creates.append(new_key)
+                else:
+                    self.failures[new_key] = self.failures.get(old_key, "its name is not free")
             # (2) every new credential, in bulk; then the duplicates to take over (adopt)
-            created, duplicates = self._bulk_create(creates)
+            created, duplicates = self._bulk_create([news[k] for k in sorted(creates)])
             self.held.update(created)
             self._parallel_step({k: self._take_over_task(entry) for k, entry in duplicates})
-            # the old credential of a replaced entry goes once the new one is held
-            old_of_replaced = {
-                k: olds[k] for k in replaces if k not in same and self.held.get(k) is not olds[k]
-            }
-            # (3) PUTs and DELETEs, in parallel
+            # (3) PUTs (moves included) and DELETEs, in parallel
             tasks: dict[str, Callable[[], object]] = {}
             tasks.update({k: self._update_task(olds[k], news[k]) for k in plan.keys("update")})
-            tasks.update({k: self._delete_task(k, olds[k]) for k in plan.keys("delete")})
-            tasks.update({k: self._retire_task(k, held) for k, held in old_of_replaced.items()})
+            tasks.update(
+                {k: self._update_task(olds[old], news[k], old) for k, old in moves.items()}
+            )
+            leaving = [k for k in plan.keys("delete") if k not in claimed]
+            tasks.update({k: self._delete_task(k, olds[k]) for k in leaving})
+            replaced = [k for k in plan.keys("replace") if k not in claimed]
+            # the old credential of a replaced entry goes once the new one is held
+            retiring = [k for k in replaced if self.held.get(k) is not olds[k]]
+            tasks.update({k: self._retire_task(k, olds[k]) for k in retiring})
             retired = {f"\0{bw}": (bw, key) for bw, key in self.retired.items()}
             tasks.update({name: self._unretire_task(*pair) for name, pair in retired.items()})
             gone = [key for key, value in self._parallel_step(tasks).items() if value is _GONE]
@@ -244,10 +286,24 @@ class SetWrite:
             self.failures[key] = reason(error)
         return done
 
-    def _update_task(self, old: Held, new: Entry) -> Callable[[], object]:
+    def _update_task(
+        self, old: Held, new: Entry, old_key: str | None = None
+    ) -> Callable[[], object]:
+        """PUT ``new`` onto ``old``'s credential; ``old_key`` when it is another key's
+        (a move), which then lets it go. A move that changes nothing sends nothing."""
+        owner = old_key or new.key
+
         def update() -> object:
             wanted = self.scope.wanted(new)
             client = self.api()
+            unchanged = (old.hash1, old.hash1b) == (wanted.hash1, wanted.hash1b)
+            if (
+                old_key is not None
+                and unchanged
+                and old.entry.http_voice_v2_app_id == (new.http_voice_v2_app_id)
+            ):
+                self._moved(owner, old, new)
+                return None
             try:
                 if self.scope.realm_id is None:
                     client.credentials.update_credential(wanted)
@@ -259,14 +315,21 @@ class SetWrite:
             except BandwidthApiError as error:
                 if not _is_gone(error, self.scope):
                     raise
-                self.held.pop(new.key, None)
+                if self.held.get(owner) is old:
+                    self.held.pop(owner)
                 return _GONE
             self.wrote = True
-            self.held[new.key] = self.scope.held(new, old.credential_id)
-            self.failures.pop(new.key, None)
+            self._moved(owner, old, new)
             return None
 
         return update
+
+    def _moved(self, owner: str, old: Held, new: Entry) -> None:
+        """``new`` now holds ``old``'s credential, which ``owner`` held until now."""
+        if owner != new.key and self.held.get(owner) is old:
+            self.held.pop(owner)
+        self.held[new.key] = self.scope.held(new, old.credential_id)
+        self.failures.pop(new.key, None)
 
     def _delete_task(self, key: str, old: Held) -> Callable[[], object]:
         def delete() -> object:
