@@ -1,14 +1,15 @@
 """One create or update of a set: bulk creates, then PUTs and DELETEs in parallel, with
 what is held at Bandwidth tracked entry by entry as it goes.
 
-An update runs in steps, so that no credential goes missing: (1) delete the old
-credential of each entry replaced under the same name (a case change, a removed voice
-application), which would otherwise refuse the new one as a duplicate; (2) create, in
-bulk POSTs of at most ``batch_size`` entries, every new entry and every replacement, and
-take over the duplicates among them (``adopt``); (3) in parallel, PUT the changed entries,
-delete removed entries, the old credentials of replaced ones and those ``retired`` by an
-earlier update;
-(4) create again, in bulk, entries whose PUT found them deleted outside Pulumi.
+An update runs in steps, so that no credential goes missing: (1) delete the credentials
+``retired`` by an earlier update, and the old credential of each entry replaced under the
+same name in another letter case (or without its voice application), which would
+otherwise refuse the new one as a duplicate; (2) create, in bulk POSTs of at most
+``batch_size`` entries, every new entry and every replacement, and take over the
+duplicates among them (``adopt``); (3) in parallel, PUT the changed entries and the moves
+(an entry renamed to a credential another key lets go takes it over: :func:`claims`),
+and delete removed entries and the old credentials of replaced ones; (4) create again, in
+bulk, entries whose PUT found them deleted outside Pulumi.
 
 A bulk POST whose answer is lost is retried by the transport (a 500 too, for creates):
 its entries then come back as duplicates holding exactly our hashes, which are adopted.
@@ -128,10 +129,14 @@ class SetWrite:
         moves, frees, creates = claims(olds, news, plan)
         claimed = set(moves.values()) | set(frees)
         with Writing(self.listing, self.scope.listing_key):
-            # (1) a name held in another letter case must be free before it is created
-            freed = self._parallel_step(
-                {old: self._delete_task(old, olds[old]) for old in frees.values()}
-            )
+            # (1) names that must be free before they are created: one held in another letter
+            # case, and the credentials retired by an earlier update (nobody's any more)
+            retired = {f"\0{bw}": (bw, key) for bw, key in self.retired.items()}
+            step: dict[str, Callable[[], object]] = {
+                old: self._delete_task(old, olds[old]) for old in frees.values()
+            }
+            step.update({name: self._unretire_task(*pair) for name, pair in retired.items()})
+            freed = self._parallel_step(step)
             for new_key, old_key in frees.items():
                 if old_key in freed:
                     creates.append(new_key)
@@ -153,8 +158,6 @@ class SetWrite:
             # the old credential of a replaced entry goes once the new one is held
             retiring = [k for k in replaced if self.held.get(k) is not olds[k]]
             tasks.update({k: self._retire_task(k, olds[k]) for k in retiring})
-            retired = {f"\0{bw}": (bw, key) for bw, key in self.retired.items()}
-            tasks.update({name: self._unretire_task(*pair) for name, pair in retired.items()})
             gone = [key for key, value in self._parallel_step(tasks).items() if value is _GONE]
             # (4) credentials deleted outside Pulumi since the last refresh: create again
             if gone:
