@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-PropertyType = Literal["string", "boolean", "integer", "number"]
+PropertyType = Literal["string", "boolean", "integer", "number", "map"]
+ScalarType = Literal["string", "boolean", "integer", "number"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,31 @@ class Property:
     replace_on_changes: bool = False
     compared: bool = True
     derived_from: tuple[str, ...] = ()
+    #: For ``type="map"`` only: what each value of the map is (keys are always strings),
+    #: a scalar type or an :class:`ObjectType`.
+    items: ScalarType | ObjectType | None = None
+
+    def __post_init__(self) -> None:
+        if (self.type == "map") != (self.items is not None):
+            raise ValueError(f"{self.name}: items is given for, and only for, a map")
+
+
+@dataclass(frozen=True)
+class ObjectType:
+    """A named object type, the value of a map property (a package schema ``types``
+    entry, ``bandwidth:index:<name>``). Its fields are :class:`Property` records: only
+    ``name``, ``type``, ``description``, ``required`` and ``secret`` apply to them."""
+
+    name: str
+    description: str
+    properties: tuple[Property, ...]
+
+    def get(self, name: str) -> Property:
+        return next(p for p in self.properties if p.name == name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.properties)
 
 
 @dataclass(frozen=True)

@@ -18,5 +18,10 @@ def validate_id_segment(field_name: str, value: str) -> None:
         raise InvalidInputError(field_name, "must be an id of letters, digits, '-' or '_'")
 
 
+def is_id_segment(value: str) -> bool:
+    """The test :func:`validate_id_segment` applies, as a predicate."""
+    return bool(_ID_SEGMENT.fullmatch(value))
+
+
 def is_hostname(value: str) -> bool:
     return all(HOST_LABEL.fullmatch(label) for label in value.split("."))

@@ -11,7 +11,7 @@ no error code; reads may lag just after a write.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from bw_pulumi.api import codes
@@ -19,7 +19,9 @@ from bw_pulumi.api.errors import BandwidthApiError, scrub_entry
 from bw_pulumi.api.paging import fetch_page, iter_pages
 from bw_pulumi.api.retry import IDEMPOTENT_RETRY
 from bw_pulumi.api.transport import Absent, Transport, strict_call
+from bw_pulumi.api.xml import EntryError
 from bw_pulumi.resources.ids import require_usable_id
+from bw_pulumi.resources.rules import is_id_segment
 from bw_pulumi.resources.sip_credential import xml as wire
 from bw_pulumi.resources.sip_credential.bulk import refused_create
 from bw_pulumi.resources.sip_credential.models import BulkCreateResult, Credential
@@ -74,6 +76,97 @@ class RealmCredentialsApi:
                 )
                 return existing
         raise _refused(wanted.user_name, realm_id, result, self._transport.secrets(hashes))
+
+    def create_credentials(self, realm_id: str, wanted: Sequence[Credential]) -> BulkCreateResult:
+        """Bulk create in the realm, judged entry by entry: ``created`` holds the entries
+        Bandwidth listed as valid under the username we sent, and duplicates (23026) whose
+        existing credential holds exactly our hashes (our own earlier create whose answer
+        was lost: found with one listing of the realm, re-listed while reads may lag).
+        Every other refusal is in ``errors`` (scrubbed); an entry echoed in another letter
+        case is deleted again and reported there. A request that fails as a whole raises."""
+        hashes = tuple(h for c in wanted for h in (c.hash1, c.hash1b))
+        response = strict_call(
+            self._transport,
+            "POST",
+            self._credentials_url(realm_id),
+            body=wire.encode_create([_create_entry(c) for c in wanted]),
+            retry_also=frozenset({500}),
+            accept=(200, 201, 400),
+            hashes=hashes,
+        )
+        result = self._transport.decode(response, wire.decode_bulk_create)
+        if response.status_code == 400 and not result.errors:
+            raise self._transport.error(response, hashes)
+        secrets = self._transport.secrets(hashes)
+        created, errors = self._judge_bulk(realm_id, wanted, result)
+        errors = [*errors, *(scrub_entry(e, secrets) for e in result.errors)]
+        duplicates = [e for e in errors if e.code == codes.REALM_CREDENTIAL_EXISTS]
+        if duplicates:
+            adopted = self._adopt_identical(realm_id, wanted, duplicates)
+            created += adopted
+            taken = {c.user_name.casefold() for c in adopted}
+            errors = [e for e in errors if (e.composite_username or "").casefold() not in taken]
+        return BulkCreateResult(tuple(created), tuple(errors), response.status_code)
+
+    def _judge_bulk(
+        self, realm_id: str, wanted: Sequence[Credential], result: BulkCreateResult
+    ) -> tuple[list[Credential], list[EntryError]]:
+        exact = {c.user_name: c for c in result.created}
+        created: list[Credential] = []
+        errors: list[EntryError] = []
+        for credential in wanted:
+            found = exact.get(credential.user_name)
+            if found is not None and _usable_id(found.id):
+                created.append(found)
+                continue
+            if found is not None:
+                reason = f"Bandwidth answered the id {found.id!r}, which cannot be used in a URL"
+                errors.append(EntryError("", reason, credential.user_name))
+                continue
+            folded = credential.user_name.casefold()
+            echoed = next((c for c in result.created if c.user_name.casefold() == folded), None)
+            if echoed is not None:
+                removed = echoed.id is not None and self.delete_credential(realm_id, echoed.id)
+                left = "it was deleted again" if removed else f"delete credential {echoed.id}"
+                reason = (
+                    f"Bandwidth stored it as {echoed.user_name!r}: its hashes can never"
+                    f" authenticate ({left}); use the username in the case Bandwidth keeps"
+                )
+                errors.append(EntryError("", reason, credential.user_name))
+        return created, errors
+
+    def _adopt_identical(
+        self, realm_id: str, wanted: Sequence[Credential], duplicates: Sequence[EntryError]
+    ) -> list[Credential]:
+        """The duplicates that already hold exactly our hashes, from one listing (again,
+        bounded, while the read-after-write lag may hide some)."""
+        names = {(e.composite_username or "").casefold() for e in duplicates}
+        sought = {c.user_name.casefold(): c for c in wanted if c.user_name.casefold() in names}
+
+        def find() -> list[Credential] | None:
+            listed = {c.user_name.casefold(): c for c in self.list_credentials(realm_id)}
+            if not set(sought) <= set(listed):
+                return None
+            return list(listed.values())
+
+        listed = self._eventually(find, f"{len(sought)} duplicate(s) in realm {realm_id}") or [
+            c for c in self.list_credentials(realm_id)
+        ]
+        adopted = []
+        for existing in listed:
+            mine = sought.get(existing.user_name.casefold())
+            if mine is None or existing.id is None or existing.user_name != mine.user_name:
+                continue
+            if not (existing.hash1 and existing.hash1b):
+                existing = self.get_credential(realm_id, existing.id) or existing
+            if existing.same_hashes(mine):
+                _log.info(
+                    "adopted %s in realm %s: it already held exactly our hashes",
+                    mine.user_name,
+                    realm_id,
+                )
+                adopted.append(existing)
+        return adopted
 
     def get_credential(self, realm_id: str, credential_id: str) -> Credential | None:
         """The credential, or None when Bandwidth says it does not exist."""
@@ -202,3 +295,7 @@ def _refused(
     errors = tuple(scrub_entry(error, secrets) for error in result.errors)
     scrubbed = BulkCreateResult(result.created, errors, result.http_status)
     return refused_create(user_name, scrubbed, where=f" in realm {realm_id}")
+
+
+def _usable_id(id_: str | None) -> bool:
+    return id_ is not None and is_id_segment(id_)
