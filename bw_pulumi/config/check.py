@@ -19,9 +19,11 @@ from bw_pulumi.config.settings import (
     DEPRECATED_KEYS,
     ConfigLookup,
     load_api_urls,
+    load_bulk_create_size,
     load_client_settings,
     load_rate_limit_wait_seconds,
     load_realm_wait_seconds,
+    load_write_concurrency,
 )
 
 NAMESPACE = "bandwidth:"
@@ -48,6 +50,8 @@ def check_settings(config: ConfigLookup, environ: Mapping[str, str] | None = Non
     load_client_settings(config, environ, warn=_silent)  # deprecations: said at first use
     load_realm_wait_seconds(config, environ)
     load_rate_limit_wait_seconds(config, environ)
+    load_bulk_create_size(config, environ)
+    load_write_concurrency(config, environ)
 
 
 def unknown_key_warnings(keys: Iterable[str]) -> list[str]:

@@ -55,6 +55,18 @@ PROVIDER_CONFIG = (
         " the time.",
     ),
     ConfigProperty(
+        settings.BULK_CREATE_SIZE,
+        "integer",
+        "How many entries a SipCredentialSet sends in one bulk create request (default 100,"
+        " at most 1000).",
+    ),
+    ConfigProperty(
+        settings.WRITE_CONCURRENCY,
+        "integer",
+        "How many updates or deletes a SipCredentialSet has in flight at once (default 16,"
+        " at most 64). Bandwidth's rate limits pause them all together.",
+    ),
+    ConfigProperty(
         settings.LOG_LEVEL,
         "string",
         "What the provider logs (never a secret): warning (the default: retries, adoptions,"

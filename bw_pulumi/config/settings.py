@@ -63,6 +63,51 @@ def load_rate_limit_wait_seconds(
     )
 
 
+BULK_CREATE_SIZE = Setting("bandwidth:bulkCreateSize", "BW_BULK_CREATE_SIZE")
+DEFAULT_BULK_CREATE_SIZE = 100
+MAX_BULK_CREATE_SIZE = 1000
+WRITE_CONCURRENCY = Setting("bandwidth:writeConcurrency", "BW_WRITE_CONCURRENCY")
+DEFAULT_WRITE_CONCURRENCY = 16
+MAX_WRITE_CONCURRENCY = 64
+
+
+def load_bulk_create_size(config: ConfigLookup, environ: Mapping[str, str] | None = None) -> int:
+    """How many entries a SipCredentialSet sends in one bulk create (POST)."""
+    return _load_count(
+        BULK_CREATE_SIZE, DEFAULT_BULK_CREATE_SIZE, MAX_BULK_CREATE_SIZE, config, environ
+    )
+
+
+def load_write_concurrency(config: ConfigLookup, environ: Mapping[str, str] | None = None) -> int:
+    """How many updates or deletes a SipCredentialSet has in flight at once."""
+    return _load_count(
+        WRITE_CONCURRENCY, DEFAULT_WRITE_CONCURRENCY, MAX_WRITE_CONCURRENCY, config, environ
+    )
+
+
+def _load_count(
+    setting: Setting,
+    default: int,
+    highest: int,
+    config: ConfigLookup,
+    environ: Mapping[str, str] | None,
+) -> int:
+    """A whole number from 1 to ``highest``, from stack config, else the environment."""
+    env = os.environ if environ is None else environ
+    raw = config(setting.config_key)
+    raw = env.get(setting.env_var) if raw is None or raw == "" else raw
+    if raw is None or raw == "":
+        return default
+    text = str(raw).strip()
+    count = int(text) if text.isascii() and text.isdecimal() else 0
+    if not 1 <= count <= highest:
+        raise ConfigurationError(
+            f"{setting.config_key} must be a whole number from 1 to {highest} (got {raw!r});"
+            f" set it with `pulumi config set {setting.config_key} <number>`"
+        )
+    return count
+
+
 def _load_seconds(
     setting: Setting,
     default: float,

@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from bw_pulumi.config.settings import ConfigLookup, load_realm_wait_seconds
+from bw_pulumi.config.settings import (
+    ConfigLookup,
+    load_bulk_create_size,
+    load_realm_wait_seconds,
+    load_write_concurrency,
+)
 from bw_pulumi.resources.client import BandwidthClient
 from bw_pulumi.resources.kind import Shared
 
@@ -19,4 +24,9 @@ def shared_pieces(
     """``config`` reads the provider's current settings (stack config, or an explicit
     provider's properties as ``bandwidth:<name>``); ``environ`` is their fallback (None:
     ``os.environ``)."""
-    return Shared(api=api, realm_wait_seconds=lambda: load_realm_wait_seconds(config, environ))
+    return Shared(
+        api=api,
+        realm_wait_seconds=lambda: load_realm_wait_seconds(config, environ),
+        bulk_create_size=lambda: load_bulk_create_size(config, environ),
+        write_concurrency=lambda: load_write_concurrency(config, environ),
+    )

@@ -42,6 +42,8 @@ class Shared:
 
     api: Callable[[], BandwidthClient]
     realm_wait_seconds: Callable[[], float]
+    bulk_create_size: Callable[[], int]
+    write_concurrency: Callable[[], int]
 
 
 def _no_outputs(_inputs: Props) -> Props:

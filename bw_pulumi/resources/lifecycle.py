@@ -37,6 +37,23 @@ class OperationFailure(Exception):
     :mod:`bw_pulumi.resources.hook_errors`), as it shows Bandwidth's refusals."""
 
 
+class PartialFailure(OperationFailure):
+    """A create or update that did part of its work: ``outputs`` is the state to keep (with
+    ``id``), ``reasons`` one line per failed part. Both front doors save the state and
+    still fail the ``up``: the package provider through Pulumi's initialization failure,
+    the dynamic provider (which cannot fail and return state in one call) by returning the
+    state, whose outputs record the failures for the resource class to raise."""
+
+    def __init__(self, message: str, id_: str, outputs: Props, reasons: list[str]) -> None:
+        super().__init__(message)
+        self.id = id_
+        self.outputs = outputs
+        self.reasons = reasons
+
+    def __repr__(self) -> str:  # the outputs hold secrets
+        return f"PartialFailure({str(self)!r}, reasons={len(self.reasons)})"
+
+
 @dataclass(frozen=True)
 class Failure:
     """One input that breaks a rule: the property's name and a message naming the rule."""

@@ -65,7 +65,8 @@ READ_LAG_HORIZON_SECONDS = 120.0
 
 class SipCredentialSetOperations:
     """CRUD for one SIP credential set. ``api`` gives the shared client; ``batch_size``
-    bounds the entries of one bulk POST; ``concurrency`` the requests in flight; ``now``
+    bounds the entries of one bulk POST; ``concurrency`` the requests in flight (each a
+    number, or a function read when the operation runs: the provider's settings); ``now``
     is the wall clock; ``listing`` may be shared with the single credentials' operations
     of the same process, so a write by either drops the other's list pages."""
 
@@ -73,22 +74,28 @@ class SipCredentialSetOperations:
         self,
         api: Callable[[], BandwidthClient],
         *,
-        batch_size: int = DEFAULT_BATCH_SIZE,
-        concurrency: int = DEFAULT_CONCURRENCY,
+        batch_size: int | Callable[[], int] = DEFAULT_BATCH_SIZE,
+        concurrency: int | Callable[[], int] = DEFAULT_CONCURRENCY,
         now: Callable[[], float] = time.time,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
         listing: Listing | None = None,
     ) -> None:
-        if batch_size < 1 or concurrency < 1:
-            raise ValueError("batch_size and concurrency must be at least 1")
         self._api = api
-        self.batch_size = batch_size
-        self.concurrency = concurrency
+        self._batch_size = batch_size
+        self._concurrency = concurrency
         self._now = now
         self._new_id = new_id
         self._listing = listing or Listing()
         self._realm_fqdns: dict[str, str] = {}
         self._lock = threading.Lock()
+
+    @property
+    def batch_size(self) -> int:
+        return _at_least_one("batch_size", self._batch_size)
+
+    @property
+    def concurrency(self) -> int:
+        return _at_least_one("concurrency", self._concurrency)
 
     # -- check and diff: no API calls ---------------------------------------------------------
 
@@ -246,3 +253,10 @@ class SipCredentialSetOperations:
                 f"realm: {scope.realm!r} is not the FQDN of realm {scope.realm_id} ({fqdn!r});"
                 " the hashes must use it exactly: pass realm=<the SipRealm>.fqdn"
             )
+
+
+def _at_least_one(name: str, value: int | Callable[[], int]) -> int:
+    number = value() if callable(value) else value
+    if number < 1:
+        raise ValueError(f"{name} must be at least 1")
+    return number

@@ -11,7 +11,8 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from conftest import RecordingSleeper, oauth_settings
+
+from tests.support.fixtures import RecordingSleeper, oauth_settings
 
 from bw_pulumi.api.retry import RetryPolicy
 from bw_pulumi.resources.client import BandwidthClient
