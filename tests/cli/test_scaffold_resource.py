@@ -60,6 +60,8 @@ def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
         REPO / "bw_pulumi", root / "bw_pulumi", ignore=shutil.ignore_patterns("__pycache__")
     )
     shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    if (REPO / ".mypy_cache").is_dir():  # a head start only: mypy rechecks what differs
+        shutil.copytree(REPO / ".mypy_cache", root / ".mypy_cache")
     return root
 
 
@@ -168,3 +170,15 @@ def test_a_name_that_is_not_pascal_case_is_refused(checkout: Path) -> None:
     assert result.returncode == 1
     assert "must be PascalCase words (SipPeer" in result.stderr
     assert not (checkout / "bw_pulumi" / "resources" / "sip_peer_").exists()
+
+
+def test_any_file_in_the_way_stops_it_before_it_writes_anything(tmp_path: Path) -> None:
+    (tmp_path / "bw_pulumi" / "resources").mkdir(parents=True)
+    (tmp_path / "bw_pulumi" / "resources" / "registry.py").write_text("")
+    (tmp_path / "tests" / "unit").mkdir(parents=True)
+    (tmp_path / TEST_FILE).write_text("# mine\n")
+    result = scaffold(tmp_path, "SipPeer", "--label", "SIP peer")
+    assert result.returncode == 1
+    assert f"{TEST_FILE} already exists" in result.stderr
+    assert not (tmp_path / "bw_pulumi" / "resources" / "sip_peer").exists()
+    assert (tmp_path / TEST_FILE).read_text() == "# mine\n"
