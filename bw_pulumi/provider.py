@@ -169,9 +169,10 @@ class KindProvider(ResourceProvider):
         self._ops.delete(id_, props)
 
     def _log_partial(self, hook: str, partial: PartialFailure, args: list[Any]) -> None:
-        """The failure's one line (no secret: keys and scrubbed reasons), as a warning."""
+        """The failure's one line (no secret: keys and scrubbed reasons) at info level: the
+        resource class raises it as the program's error, shown once by default."""
         what = describe(self.kind.label, args, self.kind.name_of)
-        logging.getLogger(LOGGER_NAME).warning("%s %s failed in part: %s", hook, what, partial)
+        logging.getLogger(LOGGER_NAME).info("%s %s failed in part: %s", hook, what, partial)
 
 
 class SipCredentialProvider(KindProvider):
