@@ -144,8 +144,10 @@ def test_refresh_shows_drift_per_entry(stack: PulumiStack, sandbox: Sandbox) -> 
     other = compute_hashes("desk3", "changed-in-the-dashboard", DEFAULT_REALM)
     sandbox.put_credential(StoredCredential("desk3", None, other.hash1, other.hash1b))
     sandbox.delete_credential("desk4")
-    refreshed = stack.run("refresh", "--yes", "--skip-preview", "--diff").stdout
+    shown = stack.run("refresh", "--yes", "--skip-preview", "--diff")
+    refreshed = shown.stdout + shown.stderr
     assert '- desk-4: "desk4"' in refreshed  # the entry deleted out of band
+    assert "credentials: 1 to create (desk-4), 1 to update (desk-3)" in refreshed
     shown = stack.run("preview")
     preview = shown.stdout + shown.stderr
     assert "credentials: 1 to create (desk-4), 1 to update (desk-3)" in preview
