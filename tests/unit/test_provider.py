@@ -94,3 +94,22 @@ def test_a_set_with_failures_fails_the_program_in_one_line() -> None:
     assert isinstance(caught.value, pulumi.RunError)  # ends the program without a traceback
     assert "\n" not in message and message.startswith("SipCredentialSet 'fleet': 1 SIP")
     assert 'credentials["b"]: Bandwidth refused it [23009]' in message
+
+
+def test_a_set_check_carries_its_usernames_for_the_preview() -> None:
+    """Pulumi previews a dynamic resource's outputs as its checked inputs: ``usernames``
+    rides along, known wherever an entry's username and domain are, even in a realm that
+    the same ``up`` creates (unknown realm); nothing secret rides along."""
+    unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+    news = {
+        "realm": unknown,
+        "realm_id": unknown,
+        "credentials": {
+            "a": {"username": "desk1", "password": PASSWORD},
+            "b": {"username": unknown, "password": PASSWORD},
+        },
+    }
+    checked = SipCredentialSetProvider().check({}, news)
+    assert list(checked.failures) == []
+    assert checked.inputs["usernames"] == {"a": "desk1", "b": unknown}
+    assert set(checked.inputs) == {"realm", "realm_id", "credentials", "usernames"}
