@@ -15,10 +15,11 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import proto, rpc
 from pulumi.runtime.proto import provider_pb2_grpc
 
-from bw_pulumi import SipCredentialProvider, SipRealmProvider
+from bw_pulumi import SipCredentialProvider, SipCredentialSetProvider, SipRealmProvider
 
 TYPE_TOKEN = "pulumi-python:dynamic/bandwidth:SipCredential"
 REALM = "realm"  # ``kind`` of a call served by SipRealmProvider
+SET = "set"  # ``kind`` of a call served by SipCredentialSetProvider
 CALL_TIMEOUT_SECONDS = 60
 PROVIDER_KEY = "__provider"
 
@@ -106,9 +107,12 @@ class ProviderProcess(PluginProcess):
         )
         self.provider_blob = serialize_provider(SipCredentialProvider())
         self.realm_provider_blob = serialize_provider(SipRealmProvider())
+        self.set_provider_blob = serialize_provider(SipCredentialSetProvider())
 
     def with_provider(self, props: dict[str, Any], kind: str = "") -> dict[str, Any]:
-        blob = self.realm_provider_blob if kind == REALM else self.provider_blob
+        blob = {REALM: self.realm_provider_blob, SET: self.set_provider_blob}.get(
+            kind, self.provider_blob
+        )
         return {**props, PROVIDER_KEY: blob}
 
     def configure(self, config: dict[str, str]) -> None:

@@ -18,7 +18,7 @@ from bw_pulumi.native import schema
 from bw_pulumi.native.names import camel_text, to_camel, to_snake
 from bw_pulumi.native.provider import BandwidthProvider
 from bw_pulumi.provider import KindProvider, SipCredentialProvider, SipRealmProvider
-from bw_pulumi.resource import SipCredential, SipRealm
+from bw_pulumi.resource import SipCredential, SipCredentialSet, SipRealm
 from bw_pulumi.resource import _declare as declare
 from bw_pulumi.resources.client import BandwidthClient
 from bw_pulumi.resources.derived import diff_inputs
@@ -28,6 +28,7 @@ from bw_pulumi.resources.sip_credential import operations as credential_ops
 from bw_pulumi.resources.sip_credential.definition import SIP_CREDENTIAL
 from bw_pulumi.resources.sip_credential.kind import SIP_CREDENTIAL_KIND
 from bw_pulumi.resources.sip_credential.operations import CredentialOperations, DesiredCredential
+from bw_pulumi.resources.sip_credential_set.definition import SIP_CREDENTIAL_SET
 from bw_pulumi.resources.sip_realm.definition import SIP_REALM
 from bw_pulumi.resources.sip_realm.kind import SIP_REALM_KIND
 from bw_pulumi.resources.sip_realm.models import Realm
@@ -133,7 +134,12 @@ def test_dynamic_resources_take_their_secrets_from_the_definition() -> None:
 
 
 @pytest.mark.parametrize(
-    ("resource", "definition"), [(SipCredential, SIP_CREDENTIAL), (SipRealm, SIP_REALM)]
+    ("resource", "definition"),
+    [
+        (SipCredential, SIP_CREDENTIAL),
+        (SipRealm, SIP_REALM),
+        (SipCredentialSet, SIP_CREDENTIAL_SET),
+    ],
 )
 def test_dynamic_resources_declare_the_defined_properties(
     resource: type, definition: object

@@ -7,11 +7,21 @@ from typing import Any
 
 from bw_pulumi.resources.hook_errors import known_text
 from bw_pulumi.resources.kind import Kind, Operations, Shared
-from bw_pulumi.resources.lifecycle import Checked, Created, Found, PartialFailure, Props
+from bw_pulumi.resources.lifecycle import (
+    UNKNOWN,
+    Checked,
+    Created,
+    Found,
+    PartialFailure,
+    Props,
+    is_unknown,
+    known,
+)
+from bw_pulumi.resources.sip_credential.rules import composite_username
 from bw_pulumi.resources.sip_credential_set.definition import SIP_CREDENTIAL_SET
 from bw_pulumi.resources.sip_credential_set.operations import SipCredentialSetOperations
 from bw_pulumi.resources.sip_credential_set.outcome import SetOutcome
-from bw_pulumi.resources.sip_credential_set.rules import SetPlan
+from bw_pulumi.resources.sip_credential_set.rules import CREDENTIALS, SetPlan
 
 
 def set_name(props: Mapping[str, Any]) -> str | None:
@@ -54,6 +64,27 @@ class SetKindOperations:
         self.operations.delete(id_, props)
 
 
+def usernames_of_inputs(inputs: Props) -> Props:
+    """``usernames``, which the entries alone decide (unknown per entry where its username
+    or domain is): carried among a dynamic provider's checked inputs, so that a preview of
+    a password change shows an exported ``usernames`` as known, not as changing, and a new
+    set in a realm created by the same ``up`` previews its usernames. Nothing secret: the
+    hashes, which the inputs decide too, would then sit in the state's inputs in clear."""
+    credentials = inputs.get(CREDENTIALS)
+    if not isinstance(credentials, Mapping):
+        return {}
+    return {"usernames": {key: _username(entry) for key, entry in credentials.items()}}
+
+
+def _username(entry: object) -> object:
+    if not isinstance(entry, Mapping) or not known(entry, "username"):
+        return UNKNOWN
+    domain = entry.get("domain")
+    if is_unknown(domain) or not isinstance(entry["username"], str):
+        return UNKNOWN
+    return composite_username(entry["username"], domain if isinstance(domain, str) else None)
+
+
 def _raise_partial(outcome: SetOutcome) -> None:
     if outcome.failures:
         raise PartialFailure(outcome.message(), outcome.id, outcome.outputs, outcome.reasons())
@@ -72,4 +103,5 @@ SIP_CREDENTIAL_SET_KIND = Kind(
     label="SIP credential set",
     name_of=set_name,
     operations=set_operations,
+    outputs_of_inputs=usernames_of_inputs,
 )
