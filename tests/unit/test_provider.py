@@ -80,7 +80,7 @@ def test_a_set_diff_names_the_entries_that_change(capsys: pytest.CaptureFixture[
     provider = SipCredentialSetProvider()
     assert provider.diff("set-1", {"realm": DEFAULT_REALM, "credentials": {}}, news).changes
     err = capsys.readouterr().err
-    assert f"SIP credential set 'in {DEFAULT_REALM}': credentials: 1 to create (desk-1)" in err
+    assert f"SIP credential set '{DEFAULT_REALM}': credentials: 1 to create (desk-1)" in err
     assert PASSWORD not in err
     provider.diff("set-1", {"realm": DEFAULT_REALM, "credentials": {}}, {**news, "credentials": {}})
     assert capsys.readouterr().err == ""  # nothing changes: nothing said

@@ -25,9 +25,9 @@ from bw_pulumi.resources.sip_credential_set.rules import CREDENTIALS, SetPlan
 
 
 def set_name(props: Mapping[str, Any]) -> str | None:
-    """A set is named by its realm (its entries are named in the messages themselves)."""
-    realm = known_text(props.get("realm"))
-    return f"in {realm}" if realm else None
+    """A set is named by its realm (its entries are named in the messages themselves; the
+    CLI names the resource)."""
+    return known_text(props.get("realm"))
 
 
 class SetKindOperations:
