@@ -112,6 +112,13 @@ def object_types(definitions: tuple[ResourceDefinition, ...]) -> list[ObjectType
     return list(found.values())
 
 
+def property_names(definition: ResourceDefinition) -> tuple[str, ...]:
+    """Every snake_case name a resource's messages may mention: its properties, and the
+    fields of the objects its maps hold."""
+    fields = (p.name for t in object_types((definition,)) for p in t.properties)
+    return (*definition.names, *fields)
+
+
 def _object_spec(object_type: ObjectType) -> dict[str, Any]:
     """A ``types`` entry: its fields named in camelCase, each secret field marked secret."""
     return {

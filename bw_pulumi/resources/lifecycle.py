@@ -77,6 +77,12 @@ class Plan:
     delete_before_replace: bool = False
     changed: list[str] = field(default_factory=list)
 
+    def paths(self) -> Mapping[str, str]:
+        """Property paths inside the changed properties (``credentials["k"]``) -> what
+        happens there (``create``, ``update``, ``replace``, ``delete``), for a front door
+        that can show a detailed diff; empty: the changed properties say it all."""
+        return {}
+
     def plus(self, changed: Sequence[str] = (), replaces: Sequence[str] = ()) -> Plan:
         """This plan, with ``changed`` changed too and ``replaces`` replacing too: how a
         resource's own rules compose on the diff its definition gives
