@@ -88,9 +88,22 @@ def outputs(stack: PulumiStack) -> dict[str, object]:
     return found
 
 
-def test_up_creates_the_set_in_one_bulk_post(stack: PulumiStack, sandbox: Sandbox) -> None:
+def test_up_creates_the_set_in_one_bulk_post_and_keeps_it_when_one_entry_fails(
+    stack: PulumiStack, sandbox: Sandbox
+) -> None:
+    """The first `up` creates: one entry's name is taken, so the create fails for it
+    alone, and the engine keeps the set it returns (the initialization failure)."""
+    sandbox.put_credential(StoredCredential("lobby1", None, *hashes("lobby1", "someone-elses")))
     declare(stack, fleet(40))
     sandbox.drain_requests()
+    failed = stack.run("up", "--yes", "--skip-preview", check=False)
+    assert failed.returncode != 0
+    assert api_calls(sandbox) == ["POST", "GET"]  # the refused duplicate: ours? no
+    assert '* credentials["Lobby.Phone_1"]: Bandwidth refused it [23009]' in failed.stdout
+    assert len(outputs(stack)["usernames"]) == 40  # type: ignore[arg-type]
+    assert len(held(sandbox)) == 41
+
+    sandbox.delete_credential("lobby1")
     result = stack.run("up", "--yes", "--skip-preview")
     assert api_calls(sandbox) == ["POST"]
     assert len(held(sandbox)) == 41
