@@ -51,12 +51,12 @@ from bw_pulumi.config.settings import (
 )
 from bw_pulumi.config.shared import shared_pieces
 from bw_pulumi.native import schema
-from bw_pulumi.native.names import camel_text, to_camel
+from bw_pulumi.native.names import camel_path, camel_text, to_camel
 from bw_pulumi.native.values import plain_value, secret_keys, to_plain, to_wire
 from bw_pulumi.resources.client import BandwidthClient
 from bw_pulumi.resources.hook_errors import EXPECTED_FAILURES, ProviderOperationError, describe
-from bw_pulumi.resources.kind import Kind, Operations
-from bw_pulumi.resources.lifecycle import UNKNOWN, Props
+from bw_pulumi.resources.kind import Kind, Operations, Previews
+from bw_pulumi.resources.lifecycle import UNKNOWN, PartialFailure, Plan, Props
 from bw_pulumi.resources.properties import ResourceDefinition
 from bw_pulumi.resources.registry import KINDS
 
@@ -65,6 +65,35 @@ from bw_pulumi.resources.registry import KINDS
 MAX_THREADS = 256
 CONFIG_PREFIX = f"{schema.PACKAGE}:"
 T = TypeVar("T")
+
+#: How a change inside a property (a plan's :meth:`~Plan.paths`) shows in a detailed diff.
+#: An entry replaced inside a resource is an update of that resource: only the properties
+#: a plan ``replaces`` replace it.
+PATH_DIFF_KINDS = {
+    "create": PropertyDiffKind.ADD,
+    "update": PropertyDiffKind.UPDATE,
+    "replace": PropertyDiffKind.UPDATE,
+    "delete": PropertyDiffKind.DELETE,
+}
+
+
+class InitializationFailed(Exception):
+    """A create or update that did part of its work (a :class:`PartialFailure`), as the
+    engine must hear it: Pulumi's ``ErrorResourceInitFailed`` detail, carrying the id and
+    the state to save (``properties``, as sent on the wire), and one reason per failed
+    part, which the CLI prints one per line. The server answers it
+    (:mod:`bw_pulumi.native.server`); ``message`` holds no secret."""
+
+    def __init__(
+        self, message: str, id_: str, properties: dict[str, PropertyValue], reasons: list[str]
+    ) -> None:
+        super().__init__(message)
+        self.id = id_
+        self.properties = properties
+        self.reasons = reasons
+
+    def __repr__(self) -> str:  # the properties hold secrets
+        return f"InitializationFailed({str(self)!r}, reasons={len(self.reasons)})"
 
 
 @dataclass(frozen=True)
@@ -81,10 +110,31 @@ class Served:
     def wire(
         self, props: Mapping[str, Any], also_secret: Collection[str] = ()
     ) -> dict[str, PropertyValue]:
-        return to_wire(props, {*self.definition.secrets, *also_secret})
+        return to_wire(props, {*self.definition.secrets, *also_secret}, self.definition)
+
+    def plain(self, values: Mapping[str, PropertyValue]) -> Props:
+        return to_plain(values, self.definition)
+
+    def preview(self, news: Props, olds: Props | None = None) -> Props:
+        """A preview's outputs: the operations' own (:class:`Previews`), or the default."""
+        if isinstance(self.ops, Previews):
+            return self.ops.preview(olds or {}, news)
+        return _previewed(self, news, olds)
+
+    def initialization_failed(
+        self, failure: ProviderOperationError, also_secret: Collection[str]
+    ) -> Exception:
+        """A partial create or update as the engine must hear it, with the state to keep;
+        any other failure as it is."""
+        partial = failure.cause
+        if not isinstance(partial, PartialFailure):
+            return failure
+        reasons = [self.message(reason) for reason in partial.reasons]
+        properties = self.wire(partial.outputs, also_secret)
+        return InitializationFailed(str(failure), partial.id, properties, reasons)
 
     def message(self, text: str) -> str:
-        return camel_text(text, self.definition.names)
+        return camel_text(text, schema.property_names(self.definition))
 
     def call(self, hook: str, operation: Callable[..., T], *args: Any) -> T:
         """``operation(*args)``; an expected failure is told as the dynamic provider tells
@@ -203,7 +253,7 @@ class BandwidthProvider(Provider):
 
     async def check(self, request: CheckRequest) -> CheckResponse:
         kind = self._kind(request.type)
-        olds, news = to_plain(request.old_inputs), to_plain(request.new_inputs)
+        olds, news = kind.plain(request.old_inputs), kind.plain(request.new_inputs)
         checked = kind.call("check", kind.ops.check, olds, news)
         failures = [
             f for f in checked.failures if not _unreadable_at_import(kind, olds, news, f.property)
@@ -215,31 +265,31 @@ class BandwidthProvider(Provider):
 
     async def diff(self, request: DiffRequest) -> DiffResponse:
         kind = self._kind(request.type)
-        olds, news = to_plain(request.old_state), to_plain(request.new_inputs)
+        olds, news = kind.plain(request.old_state), kind.plain(request.new_inputs)
         plan = kind.call("diff", kind.ops.diff, olds, news)
         return DiffResponse(
             changes=plan.changes,
             replaces=[to_camel(key) for key in plan.replaces],
             delete_before_replace=plan.delete_before_replace,
             diffs=[to_camel(key) for key in plan.changed],
-            detailed_diff={
-                to_camel(key): _property_diff(kind, key, olds, news, key in plan.replaces)
-                for key in [*plan.changed, *(k for k in plan.replaces if k not in plan.changed)]
-            },
+            detailed_diff=_detailed_diff(kind, plan, olds, news),
         )
 
     async def create(self, request: CreateRequest) -> CreateResponse:
         kind = self._kind(request.type)
-        props = to_plain(request.properties)
+        props = kind.plain(request.properties)
         secrets = secret_keys(request.properties)
         if request.preview:
-            return CreateResponse(None, kind.wire(_previewed(kind, props), secrets))
-        created = await self._run(kind.call, "create", kind.ops.create, props)
+            return CreateResponse(None, kind.wire(kind.preview(props), secrets))
+        try:
+            created = await self._run(kind.call, "create", kind.ops.create, props)
+        except ProviderOperationError as failure:
+            raise kind.initialization_failed(failure, secrets) from failure
         return CreateResponse(created.id, kind.wire(created.outputs, secrets))
 
     async def read(self, request: ReadRequest) -> ReadResponse:
         kind = self._kind(request.type)
-        props = to_plain(request.properties)
+        props = kind.plain(request.properties)
         found = await self._run(kind.call, "read", kind.ops.read, request.resource_id, props)
         if found.id is None:
             return ReadResponse(None, {}, {})
@@ -250,18 +300,21 @@ class BandwidthProvider(Provider):
 
     async def update(self, request: UpdateRequest) -> UpdateResponse:
         kind = self._kind(request.type)
-        olds, news = to_plain(request.olds), to_plain(request.news)
+        olds, news = kind.plain(request.olds), kind.plain(request.news)
         secrets = secret_keys(request.news)
         if request.preview:
-            return UpdateResponse(kind.wire(_previewed(kind, news, olds), secrets))
-        outputs = await self._run(
-            kind.call, "update", kind.ops.update, request.resource_id, olds, news
-        )
+            return UpdateResponse(kind.wire(kind.preview(news, olds), secrets))
+        try:
+            outputs = await self._run(
+                kind.call, "update", kind.ops.update, request.resource_id, olds, news
+            )
+        except ProviderOperationError as failure:
+            raise kind.initialization_failed(failure, secrets) from failure
         return UpdateResponse(kind.wire(outputs, secrets))
 
     async def delete(self, request: DeleteRequest) -> None:
         kind = self._kind(request.type)
-        props = to_plain(request.properties)
+        props = kind.plain(request.properties)
         await self._run(kind.call, "delete", kind.ops.delete, request.resource_id, props)
 
     async def _run(self, call: Callable[..., T], *args: Any) -> T:
@@ -296,6 +349,26 @@ def _previewed(kind: Served, news: Props, olds: Props | None = None) -> Props:
         if prop.name not in olds or not unchanged:
             outputs[prop.name] = UNKNOWN
     return outputs
+
+
+def _detailed_diff(kind: Served, plan: Plan, olds: Props, news: Props) -> dict[str, PropertyDiff]:
+    """Each changed property, or, where the plan says what changes inside one (an entry
+    of a map: ``credentials["k"]``), each of those paths instead, so the CLI names them."""
+    paths = {camel_path(path): PATH_DIFF_KINDS[action] for path, action in plan.paths().items()}
+    inside = {_root(path) for path in paths}
+    keys = [*plan.changed, *(k for k in plan.replaces if k not in plan.changed)]
+    return {
+        **{
+            to_camel(key): _property_diff(kind, key, olds, news, key in plan.replaces)
+            for key in keys
+            if to_camel(key) not in inside or key in plan.replaces
+        },
+        **{path: PropertyDiff(change, True) for path, change in paths.items()},
+    }
+
+
+def _root(path: str) -> str:
+    return path.split("[", 1)[0].split(".", 1)[0]
 
 
 def _property_diff(

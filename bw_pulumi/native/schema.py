@@ -13,7 +13,7 @@ from typing import Any
 from bw_pulumi import about
 from bw_pulumi.config.properties import PROVIDER_CONFIG, ConfigProperty
 from bw_pulumi.native.names import to_camel
-from bw_pulumi.resources.properties import Property, ResourceDefinition
+from bw_pulumi.resources.properties import ObjectType, Property, ResourceDefinition
 from bw_pulumi.resources.registry import RESOURCES
 
 PACKAGE = "bandwidth"
@@ -64,6 +64,7 @@ def generate(version: str | None = None) -> dict[str, Any]:
             "properties": config,
         },
         "resources": {type_token(d): _resource_spec(d) for d in RESOURCES},
+        "types": {object_token(t): _object_spec(t) for t in object_types(RESOURCES)},
         "language": {
             "python": {
                 "packageName": PYTHON_PACKAGE,
@@ -97,8 +98,52 @@ def _config_spec(item: ConfigProperty) -> dict[str, Any]:
     return spec
 
 
+def object_token(object_type: ObjectType) -> str:
+    return f"{PACKAGE}:index:{object_type.name}"
+
+
+def object_types(definitions: tuple[ResourceDefinition, ...]) -> list[ObjectType]:
+    """Every object type a map property of ``definitions`` holds, once, in order."""
+    found: dict[str, ObjectType] = {}
+    for definition in definitions:
+        for prop in definition.properties:
+            if isinstance(prop.items, ObjectType):
+                found.setdefault(prop.items.name, prop.items)
+    return list(found.values())
+
+
+def property_names(definition: ResourceDefinition) -> tuple[str, ...]:
+    """Every snake_case name a resource's messages may mention: its properties, and the
+    fields of the objects its maps hold."""
+    fields = (p.name for t in object_types((definition,)) for p in t.properties)
+    return (*definition.names, *fields)
+
+
+def _object_spec(object_type: ObjectType) -> dict[str, Any]:
+    """A ``types`` entry: its fields named in camelCase, each secret field marked secret."""
+    return {
+        "type": "object",
+        "description": object_type.description,
+        "properties": {to_camel(p.name): _property_spec(p) for p in object_type.properties},
+        "required": sorted(to_camel(p.name) for p in object_type.properties if p.required),
+    }
+
+
+def _type_spec(prop: Property) -> dict[str, Any]:
+    """A map is an object of named values (the user's keys, never converted)."""
+    if prop.type != "map":
+        return {"type": prop.type}
+    items = prop.items
+    value = (
+        {"$ref": f"#/types/{object_token(items)}"}
+        if isinstance(items, ObjectType)
+        else {"type": items}
+    )
+    return {"type": "object", "additionalProperties": value}
+
+
 def _property_spec(prop: Property) -> dict[str, Any]:
-    spec: dict[str, Any] = {"type": prop.type, "description": prop.description}
+    spec: dict[str, Any] = {**_type_spec(prop), "description": prop.description}
     if prop.secret:
         spec["secret"] = True
     if prop.replace_on_changes:

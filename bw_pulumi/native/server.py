@@ -23,32 +23,52 @@ from pulumi.provider.experimental.provider import DiffRequest
 from pulumi.provider.experimental.server import ProviderServicer
 from pulumi.runtime import proto
 from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
-from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2_grpc
+from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2_grpc, status_pb2
 
 from bw_pulumi.native.names import camel_text
-from bw_pulumi.native.provider import BandwidthProvider
-from bw_pulumi.native.schema import plugin_version
+from bw_pulumi.native.provider import BandwidthProvider, InitializationFailed
+from bw_pulumi.native.schema import plugin_version, property_names
 from bw_pulumi.resources.hook_errors import EXPECTED_FAILURES, ProviderOperationError
 from bw_pulumi.resources.registry import RESOURCES
 
 #: Failures whose message says everything the user needs: no traceback.
 EXPECTED_ERRORS: tuple[type[Exception], ...] = (ProviderOperationError, *EXPECTED_FAILURES)
-_ALL_NAMES = tuple(name for d in RESOURCES for name in d.names)
+_ALL_NAMES = tuple(name for d in RESOURCES for name in property_names(d))
+
+#: The trailing metadata key of a gRPC status's details (a serialized google.rpc.Status).
+GRPC_STATUS_DETAILS = "grpc-status-details-bin"
 
 Handler = Callable[[Any, Any, Any], Awaitable[Any]]
 
 
-def expected_error(error: BaseException) -> BaseException | None:
+def expected_error(
+    error: BaseException, expected: tuple[type[BaseException], ...] = EXPECTED_ERRORS
+) -> BaseException | None:
     """The expected failure behind ``error``: itself, or the exception the SDK's wrapper
     (``raise Exception(f"{e}:\\n{traceback}")`` inside ``except``) was raised from."""
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
-        if isinstance(current, EXPECTED_ERRORS):
+        if isinstance(current, expected):
             return current
         seen.add(id(current))
         current = current.__cause__ or current.__context__
     return None
+
+
+def initialization_failure(failure: InitializationFailed) -> tuple[tuple[str, bytes], ...]:
+    """The trailing metadata of a gRPC status carrying Pulumi's ``ErrorResourceInitFailed``
+    detail (what Go providers send with ``rpcerror.WithDetails``): the engine saves the id
+    and properties as the resource's state, then fails the step with the reasons."""
+    status = status_pb2.Status(code=grpc.StatusCode.UNKNOWN.value[0], message=str(failure))
+    status.details.add().Pack(
+        proto.ErrorResourceInitFailed(
+            id=failure.id,
+            properties=PropertyValue.marshal_map(failure.properties),
+            reasons=failure.reasons,
+        )
+    )
+    return ((GRPC_STATUS_DETAILS, status.SerializeToString()),)
 
 
 def _short_errors(handler: Handler) -> Handler:
@@ -56,6 +76,11 @@ def _short_errors(handler: Handler) -> Handler:
         try:
             return await handler(self, request, context)
         except Exception as error:
+            partial = expected_error(error, (InitializationFailed,))
+            if isinstance(partial, InitializationFailed):
+                message = camel_text(str(partial), _ALL_NAMES)
+                metadata = initialization_failure(partial)
+                await context.abort(grpc.StatusCode.UNKNOWN, message, trailing_metadata=metadata)
             expected = expected_error(error)
             if expected is None:
                 raise

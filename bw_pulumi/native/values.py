@@ -9,27 +9,60 @@ provider); and numbers must be floats.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
 
 from bw_pulumi.native.names import to_camel, to_snake
 from bw_pulumi.resources.lifecycle import UNKNOWN, Props
+from bw_pulumi.resources.properties import ObjectType, ResourceDefinition
 
 
-def to_plain(values: Mapping[str, PropertyValue]) -> Props:
-    """snake_case keys, plain Python values (secret markers dropped, unknowns as UNKNOWN)."""
-    return {to_snake(key): plain_value(value) for key, value in values.items()}
+def to_plain(
+    values: Mapping[str, PropertyValue], definition: ResourceDefinition | None = None
+) -> Props:
+    """snake_case keys, plain Python values (secret markers dropped, unknowns as UNKNOWN).
+    With ``definition``, the fields of the objects its maps hold are snake_cased too; the
+    maps' own keys are the user's and stay as they are."""
+    props = {to_snake(key): plain_value(value) for key, value in values.items()}
+    return _rename_object_fields(props, definition, to_snake) if definition else props
 
 
-def to_wire(props: Mapping[str, Any], secrets: Collection[str] = ()) -> dict[str, PropertyValue]:
-    """camelCase keys; the properties named in ``secrets`` (snake_case) marked secret."""
+def to_wire(
+    props: Mapping[str, Any],
+    secrets: Collection[str] = (),
+    definition: ResourceDefinition | None = None,
+) -> dict[str, PropertyValue]:
+    """camelCase keys; the properties named in ``secrets`` (snake_case) marked secret (a
+    secret map is secret whole). With ``definition``, as :func:`to_plain` in reverse."""
+    if definition is not None:
+        props = _rename_object_fields(props, definition, to_camel)
     return {
         to_camel(key): _wire(value).with_secret(key in secrets)
         for key, value in props.items()
         if value is not None
     }
+
+
+def _rename_object_fields(
+    props: Mapping[str, Any], definition: ResourceDefinition, rename: Callable[[str], str]
+) -> Props:
+    """``props`` with each object held in a map of objects given renamed fields (absent
+    ones dropped); anything else (the map's keys, an unknown value) untouched."""
+    renamed = dict(props)
+    for prop in definition.properties:
+        value = props.get(prop.name)
+        if isinstance(prop.items, ObjectType) and isinstance(value, Mapping):
+            renamed[prop.name] = {
+                key: _renamed(item, rename) if isinstance(item, Mapping) else item
+                for key, item in value.items()
+            }
+    return renamed
+
+
+def _renamed(fields: Mapping[str, Any], rename: Callable[[str], str]) -> dict[str, Any]:
+    return {rename(name): value for name, value in fields.items() if value is not None}
 
 
 def secret_keys(values: Mapping[str, PropertyValue]) -> set[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bw_pulumi.resources.client import BandwidthClient
 from bw_pulumi.resources.hook_errors import NameOf
@@ -28,6 +28,17 @@ class Operations(Protocol):
     def read(self, id_: str, props: Props) -> Found: ...
     def update(self, id_: str, olds: Props, news: Props) -> Props: ...
     def delete(self, id_: str, props: Props) -> None: ...
+
+
+@runtime_checkable
+class Previews(Protocol):
+    """Operations that know their outputs at preview better than a front door's default
+    guess (the inputs, the outputs an update keeps, unknown for the rest)."""
+
+    def preview(self, olds: Props, news: Props) -> Props:
+        """The outputs a create (``olds`` empty) or an update of ``olds`` to ``news`` will
+        return, as far as the inputs decide them (the rest :data:`UNKNOWN`)."""
+        ...
 
 
 @dataclass(frozen=True)

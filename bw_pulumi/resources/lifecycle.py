@@ -82,6 +82,12 @@ class Plan:
         no detailed diff (a set's entries); None when the changed properties say it all."""
         return None
 
+    def paths(self) -> Mapping[str, str]:
+        """Property paths inside the changed properties (``credentials["k"]``) -> what
+        happens there (``create``, ``update``, ``replace``, ``delete``), for a front door
+        that can show a detailed diff; empty: the changed properties say it all."""
+        return {}
+
     def plus(self, changed: Sequence[str] = (), replaces: Sequence[str] = ()) -> Plan:
         """This plan, with ``changed`` changed too and ``replaces`` replacing too: how a
         resource's own rules compose on the diff its definition gives

@@ -133,6 +133,12 @@ namespace BwPulumi.Bandwidth
         public Input<string>? ApiUsername { get; set; }
 
         /// <summary>
+        /// How many entries a SipCredentialSet sends in one bulk create request (default 100, at most 1000).
+        /// </summary>
+        [Input("bulkCreateSize", json: true)]
+        public Input<int>? BulkCreateSize { get; set; }
+
+        /// <summary>
         /// OAuth2 client id (client credentials).
         /// </summary>
         [Input("clientId")]
@@ -177,6 +183,12 @@ namespace BwPulumi.Bandwidth
         /// </summary>
         [Input("realmWaitSeconds", json: true)]
         public Input<double>? RealmWaitSeconds { get; set; }
+
+        /// <summary>
+        /// How many updates or deletes a SipCredentialSet has in flight at once (default 16, at most 64). Bandwidth's rate limits pause them all together.
+        /// </summary>
+        [Input("writeConcurrency", json: true)]
+        public Input<int>? WriteConcurrency { get; set; }
 
         public ProviderArgs()
         {

@@ -15,6 +15,11 @@ export type SipCredential = import("./sipCredential").SipCredential;
 export const SipCredential: typeof import("./sipCredential").SipCredential = null as any;
 utilities.lazyLoad(exports, ["SipCredential"], () => require("./sipCredential"));
 
+export { SipCredentialSetArgs } from "./sipCredentialSet";
+export type SipCredentialSet = import("./sipCredentialSet").SipCredentialSet;
+export const SipCredentialSet: typeof import("./sipCredentialSet").SipCredentialSet = null as any;
+utilities.lazyLoad(exports, ["SipCredentialSet"], () => require("./sipCredentialSet"));
+
 export { SipRealmArgs } from "./sipRealm";
 export type SipRealm = import("./sipRealm").SipRealm;
 export const SipRealm: typeof import("./sipRealm").SipRealm = null as any;
@@ -23,9 +28,11 @@ utilities.lazyLoad(exports, ["SipRealm"], () => require("./sipRealm"));
 
 // Export sub-modules:
 import * as config from "./config";
+import * as types from "./types";
 
 export {
     config,
+    types,
 };
 
 const _module = {
@@ -34,6 +41,8 @@ const _module = {
         switch (type) {
             case "bandwidth:index:SipCredential":
                 return new SipCredential(name, <any>undefined, { urn })
+            case "bandwidth:index:SipCredentialSet":
+                return new SipCredentialSet(name, <any>undefined, { urn })
             case "bandwidth:index:SipRealm":
                 return new SipRealm(name, <any>undefined, { urn })
             default:

@@ -70,12 +70,14 @@ export class Provider extends pulumi.ProviderResource {
             resourceInputs["apiPassword"] = args?.apiPassword ? pulumi.secret(args.apiPassword) : undefined;
             resourceInputs["apiUrl"] = args?.apiUrl;
             resourceInputs["apiUsername"] = args?.apiUsername;
+            resourceInputs["bulkCreateSize"] = pulumi.output(args?.bulkCreateSize).apply(JSON.stringify);
             resourceInputs["clientId"] = args?.clientId;
             resourceInputs["clientSecret"] = args?.clientSecret ? pulumi.secret(args.clientSecret) : undefined;
             resourceInputs["logLevel"] = args?.logLevel;
             resourceInputs["oauthUrl"] = args?.oauthUrl;
             resourceInputs["rateLimitWaitSeconds"] = pulumi.output(args?.rateLimitWaitSeconds).apply(JSON.stringify);
             resourceInputs["realmWaitSeconds"] = pulumi.output(args?.realmWaitSeconds).apply(JSON.stringify);
+            resourceInputs["writeConcurrency"] = pulumi.output(args?.writeConcurrency).apply(JSON.stringify);
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         const secretOpts = { additionalSecretOutputs: ["apiPassword", "clientSecret"] };
@@ -105,6 +107,10 @@ export interface ProviderArgs {
      */
     apiUsername?: pulumi.Input<string | undefined>;
     /**
+     * How many entries a SipCredentialSet sends in one bulk create request (default 100, at most 1000).
+     */
+    bulkCreateSize?: pulumi.Input<number | undefined>;
+    /**
      * OAuth2 client id (client credentials).
      */
     clientId?: pulumi.Input<string | undefined>;
@@ -128,4 +134,8 @@ export interface ProviderArgs {
      * How long a realm create or delete may wait for Bandwidth (seconds, default 300).
      */
     realmWaitSeconds?: pulumi.Input<number | undefined>;
+    /**
+     * How many updates or deletes a SipCredentialSet has in flight at once (default 16, at most 64). Bandwidth's rate limits pause them all together.
+     */
+    writeConcurrency?: pulumi.Input<number | undefined>;
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from tests.support.provider_process import PluginProcess
 PLUGIN = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "pulumi-resource-bandwidth"
 CREDENTIAL = "bandwidth:index:SipCredential"
 REALM = "bandwidth:index:SipRealm"
+CREDENTIAL_SET = "bandwidth:index:SipCredentialSet"
 CALL_TIMEOUT_SECONDS = 60
 
 
@@ -39,6 +41,8 @@ def _value(value: Any) -> PropertyValue:
         return _value(value.value).with_secret(True)
     if isinstance(value, int) and not isinstance(value, bool):
         return PropertyValue(float(value))
+    if isinstance(value, dict):
+        return PropertyValue({key: _value(item) for key, item in value.items()})
     return PropertyValue(value)
 
 
@@ -48,6 +52,20 @@ def decode(struct: Any) -> dict[str, PropertyValue]:
 
 def plain(values: dict[str, PropertyValue]) -> dict[str, Any]:
     return {key: value.value for key, value in values.items()}
+
+
+def deep_plain(values: dict[str, PropertyValue]) -> dict[str, Any]:
+    """As :func:`plain`, for nested maps too (secret markers dropped)."""
+    return {key: _deep(value) for key, value in values.items()}
+
+
+def _deep(value: PropertyValue) -> Any:
+    inner = value.value
+    if isinstance(inner, Mapping):
+        return {key: _deep(item) for key, item in inner.items()}
+    if isinstance(inner, (list, tuple)):
+        return [_deep(item) for item in inner]
+    return inner
 
 
 def secrets(values: dict[str, PropertyValue]) -> set[str]:

@@ -72,6 +72,16 @@ namespace BwPulumi.Bandwidth
             set => _apiUsername.Set(value);
         }
 
+        private static readonly __Value<int?> _bulkCreateSize = new __Value<int?>(() => __config.GetInt32("bulkCreateSize"));
+        /// <summary>
+        /// How many entries a SipCredentialSet sends in one bulk create request (default 100, at most 1000).
+        /// </summary>
+        public static int? BulkCreateSize
+        {
+            get => _bulkCreateSize.Get();
+            set => _bulkCreateSize.Set(value);
+        }
+
         private static readonly __Value<string?> _clientId = new __Value<string?>(() => __config.Get("clientId"));
         /// <summary>
         /// OAuth2 client id (client credentials).
@@ -130,6 +140,16 @@ namespace BwPulumi.Bandwidth
         {
             get => _realmWaitSeconds.Get();
             set => _realmWaitSeconds.Set(value);
+        }
+
+        private static readonly __Value<int?> _writeConcurrency = new __Value<int?>(() => __config.GetInt32("writeConcurrency"));
+        /// <summary>
+        /// How many updates or deletes a SipCredentialSet has in flight at once (default 16, at most 64). Bandwidth's rate limits pause them all together.
+        /// </summary>
+        public static int? WriteConcurrency
+        {
+            get => _writeConcurrency.Get();
+            set => _writeConcurrency.Set(value);
         }
 
     }

@@ -23,6 +23,8 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 	switch typ {
 	case "bandwidth:index:SipCredential":
 		r = &SipCredential{}
+	case "bandwidth:index:SipCredentialSet":
+		r = &SipCredentialSet{}
 	case "bandwidth:index:SipRealm":
 		r = &SipRealm{}
 	default:

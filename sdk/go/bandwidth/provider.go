@@ -69,6 +69,8 @@ type providerArgs struct {
 	ApiUrl *string `pulumi:"apiUrl"`
 	// Legacy API user name (Basic auth).
 	ApiUsername *string `pulumi:"apiUsername"`
+	// How many entries a SipCredentialSet sends in one bulk create request (default 100, at most 1000).
+	BulkCreateSize *int `pulumi:"bulkCreateSize"`
 	// OAuth2 client id (client credentials).
 	ClientId *string `pulumi:"clientId"`
 	// OAuth2 client secret (client credentials).
@@ -81,6 +83,8 @@ type providerArgs struct {
 	RateLimitWaitSeconds *float64 `pulumi:"rateLimitWaitSeconds"`
 	// How long a realm create or delete may wait for Bandwidth (seconds, default 300).
 	RealmWaitSeconds *float64 `pulumi:"realmWaitSeconds"`
+	// How many updates or deletes a SipCredentialSet has in flight at once (default 16, at most 64). Bandwidth's rate limits pause them all together.
+	WriteConcurrency *int `pulumi:"writeConcurrency"`
 }
 
 // The set of arguments for constructing a Provider resource.
@@ -93,6 +97,8 @@ type ProviderArgs struct {
 	ApiUrl pulumi.StringPtrInput
 	// Legacy API user name (Basic auth).
 	ApiUsername pulumi.StringPtrInput
+	// How many entries a SipCredentialSet sends in one bulk create request (default 100, at most 1000).
+	BulkCreateSize pulumi.IntPtrInput
 	// OAuth2 client id (client credentials).
 	ClientId pulumi.StringPtrInput
 	// OAuth2 client secret (client credentials).
@@ -105,6 +111,8 @@ type ProviderArgs struct {
 	RateLimitWaitSeconds pulumi.Float64PtrInput
 	// How long a realm create or delete may wait for Bandwidth (seconds, default 300).
 	RealmWaitSeconds pulumi.Float64PtrInput
+	// How many updates or deletes a SipCredentialSet has in flight at once (default 16, at most 64). Bandwidth's rate limits pause them all together.
+	WriteConcurrency pulumi.IntPtrInput
 }
 
 func (ProviderArgs) ElementType() reflect.Type {

@@ -52,6 +52,17 @@ Object.defineProperty(exports, "apiUsername", {
 });
 
 /**
+ * How many entries a SipCredentialSet sends in one bulk create request (default 100, at most 1000).
+ */
+export declare const bulkCreateSize: number | undefined;
+Object.defineProperty(exports, "bulkCreateSize", {
+    get() {
+        return __config.getObject<number>("bulkCreateSize");
+    },
+    enumerable: true,
+});
+
+/**
  * OAuth2 client id (client credentials).
  */
 export declare const clientId: string | undefined;
@@ -113,6 +124,17 @@ export declare const realmWaitSeconds: number | undefined;
 Object.defineProperty(exports, "realmWaitSeconds", {
     get() {
         return __config.getObject<number>("realmWaitSeconds");
+    },
+    enumerable: true,
+});
+
+/**
+ * How many updates or deletes a SipCredentialSet has in flight at once (default 16, at most 64). Bandwidth's rate limits pause them all together.
+ */
+export declare const writeConcurrency: number | undefined;
+Object.defineProperty(exports, "writeConcurrency", {
+    get() {
+        return __config.getObject<number>("writeConcurrency");
     },
     enumerable: true,
 });

@@ -8,7 +8,10 @@ import typing
 # Export this package's modules as members:
 from .provider import *
 from .sip_credential import *
+from .sip_credential_set import *
 from .sip_realm import *
+from ._inputs import *
+from . import outputs
 
 # Make subpackages available:
 if typing.TYPE_CHECKING:
@@ -26,6 +29,7 @@ _utilities.register(
   "fqn": "pulumi_bandwidth",
   "classes": {
    "bandwidth:index:SipCredential": "SipCredential",
+   "bandwidth:index:SipCredentialSet": "SipCredentialSet",
    "bandwidth:index:SipRealm": "SipRealm"
   }
  }

@@ -23,12 +23,14 @@ class ProviderArgs:
                  api_password: pulumi.Input[Optional[_builtins.str]] = None,
                  api_url: pulumi.Input[Optional[_builtins.str]] = None,
                  api_username: pulumi.Input[Optional[_builtins.str]] = None,
+                 bulk_create_size: pulumi.Input[Optional[_builtins.int]] = None,
                  client_id: pulumi.Input[Optional[_builtins.str]] = None,
                  client_secret: pulumi.Input[Optional[_builtins.str]] = None,
                  log_level: pulumi.Input[Optional[_builtins.str]] = None,
                  oauth_url: pulumi.Input[Optional[_builtins.str]] = None,
                  rate_limit_wait_seconds: pulumi.Input[Optional[_builtins.float]] = None,
-                 realm_wait_seconds: pulumi.Input[Optional[_builtins.float]] = None):
+                 realm_wait_seconds: pulumi.Input[Optional[_builtins.float]] = None,
+                 write_concurrency: pulumi.Input[Optional[_builtins.int]] = None):
         """
         The set of arguments for constructing a Provider resource.
 
@@ -36,12 +38,14 @@ class ProviderArgs:
         :param pulumi.Input[_builtins.str] api_password: Legacy API user password.
         :param pulumi.Input[_builtins.str] api_url: Base URL of the API (default https://api.bandwidth.com/api).
         :param pulumi.Input[_builtins.str] api_username: Legacy API user name (Basic auth).
+        :param pulumi.Input[_builtins.int] bulk_create_size: How many entries a SipCredentialSet sends in one bulk create request (default 100, at most 1000).
         :param pulumi.Input[_builtins.str] client_id: OAuth2 client id (client credentials).
         :param pulumi.Input[_builtins.str] client_secret: OAuth2 client secret (client credentials).
         :param pulumi.Input[_builtins.str] log_level: What the provider logs (never a secret): warning (the default: retries, adoptions, realm waits), info (adds token fetches, list pages, realm creation) or debug.
         :param pulumi.Input[_builtins.str] oauth_url: OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
         :param pulumi.Input[_builtins.float] rate_limit_wait_seconds: How long one API call may wait, in all, for a Bandwidth rate limit to reset (seconds, default 300; 0 never waits). A reset further away fails the call at once, naming the time.
         :param pulumi.Input[_builtins.float] realm_wait_seconds: How long a realm create or delete may wait for Bandwidth (seconds, default 300).
+        :param pulumi.Input[_builtins.int] write_concurrency: How many updates or deletes a SipCredentialSet has in flight at once (default 16, at most 64). Bandwidth's rate limits pause them all together.
         """
         if account_id is not None:
             pulumi.set(__self__, "account_id", account_id)
@@ -51,6 +55,8 @@ class ProviderArgs:
             pulumi.set(__self__, "api_url", api_url)
         if api_username is not None:
             pulumi.set(__self__, "api_username", api_username)
+        if bulk_create_size is not None:
+            pulumi.set(__self__, "bulk_create_size", bulk_create_size)
         if client_id is not None:
             pulumi.set(__self__, "client_id", client_id)
         if client_secret is not None:
@@ -63,6 +69,8 @@ class ProviderArgs:
             pulumi.set(__self__, "rate_limit_wait_seconds", rate_limit_wait_seconds)
         if realm_wait_seconds is not None:
             pulumi.set(__self__, "realm_wait_seconds", realm_wait_seconds)
+        if write_concurrency is not None:
+            pulumi.set(__self__, "write_concurrency", write_concurrency)
 
     @_builtins.property
     @pulumi.getter(name="accountId")
@@ -111,6 +119,18 @@ class ProviderArgs:
     @api_username.setter
     def api_username(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "api_username", value)
+
+    @_builtins.property
+    @pulumi.getter(name="bulkCreateSize")
+    def bulk_create_size(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        How many entries a SipCredentialSet sends in one bulk create request (default 100, at most 1000).
+        """
+        return pulumi.get(self, "bulk_create_size")
+
+    @bulk_create_size.setter
+    def bulk_create_size(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "bulk_create_size", value)
 
     @_builtins.property
     @pulumi.getter(name="clientId")
@@ -184,6 +204,18 @@ class ProviderArgs:
     def realm_wait_seconds(self, value: pulumi.Input[Optional[_builtins.float]]):
         pulumi.set(self, "realm_wait_seconds", value)
 
+    @_builtins.property
+    @pulumi.getter(name="writeConcurrency")
+    def write_concurrency(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        How many updates or deletes a SipCredentialSet has in flight at once (default 16, at most 64). Bandwidth's rate limits pause them all together.
+        """
+        return pulumi.get(self, "write_concurrency")
+
+    @write_concurrency.setter
+    def write_concurrency(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "write_concurrency", value)
+
 
 @pulumi.type_token("pulumi:providers:bandwidth")
 class Provider(pulumi.ProviderResource):
@@ -195,12 +227,14 @@ class Provider(pulumi.ProviderResource):
                  api_password: pulumi.Input[Optional[_builtins.str]] = None,
                  api_url: pulumi.Input[Optional[_builtins.str]] = None,
                  api_username: pulumi.Input[Optional[_builtins.str]] = None,
+                 bulk_create_size: pulumi.Input[Optional[_builtins.int]] = None,
                  client_id: pulumi.Input[Optional[_builtins.str]] = None,
                  client_secret: pulumi.Input[Optional[_builtins.str]] = None,
                  log_level: pulumi.Input[Optional[_builtins.str]] = None,
                  oauth_url: pulumi.Input[Optional[_builtins.str]] = None,
                  rate_limit_wait_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  realm_wait_seconds: pulumi.Input[Optional[_builtins.float]] = None,
+                 write_concurrency: pulumi.Input[Optional[_builtins.int]] = None,
                  __props__=None):
         """
         The bandwidth provider: one Bandwidth account. Each setting falls back to its environment variable (BW_ACCOUNT_ID, BW_CLIENT_ID, ...).
@@ -211,12 +245,14 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.Input[_builtins.str] api_password: Legacy API user password.
         :param pulumi.Input[_builtins.str] api_url: Base URL of the API (default https://api.bandwidth.com/api).
         :param pulumi.Input[_builtins.str] api_username: Legacy API user name (Basic auth).
+        :param pulumi.Input[_builtins.int] bulk_create_size: How many entries a SipCredentialSet sends in one bulk create request (default 100, at most 1000).
         :param pulumi.Input[_builtins.str] client_id: OAuth2 client id (client credentials).
         :param pulumi.Input[_builtins.str] client_secret: OAuth2 client secret (client credentials).
         :param pulumi.Input[_builtins.str] log_level: What the provider logs (never a secret): warning (the default: retries, adoptions, realm waits), info (adds token fetches, list pages, realm creation) or debug.
         :param pulumi.Input[_builtins.str] oauth_url: OAuth2 token URL (default https://api.bandwidth.com/api/v1/oauth2/token).
         :param pulumi.Input[_builtins.float] rate_limit_wait_seconds: How long one API call may wait, in all, for a Bandwidth rate limit to reset (seconds, default 300; 0 never waits). A reset further away fails the call at once, naming the time.
         :param pulumi.Input[_builtins.float] realm_wait_seconds: How long a realm create or delete may wait for Bandwidth (seconds, default 300).
+        :param pulumi.Input[_builtins.int] write_concurrency: How many updates or deletes a SipCredentialSet has in flight at once (default 16, at most 64). Bandwidth's rate limits pause them all together.
         """
         ...
     @overload
@@ -246,12 +282,14 @@ class Provider(pulumi.ProviderResource):
                  api_password: pulumi.Input[Optional[_builtins.str]] = None,
                  api_url: pulumi.Input[Optional[_builtins.str]] = None,
                  api_username: pulumi.Input[Optional[_builtins.str]] = None,
+                 bulk_create_size: pulumi.Input[Optional[_builtins.int]] = None,
                  client_id: pulumi.Input[Optional[_builtins.str]] = None,
                  client_secret: pulumi.Input[Optional[_builtins.str]] = None,
                  log_level: pulumi.Input[Optional[_builtins.str]] = None,
                  oauth_url: pulumi.Input[Optional[_builtins.str]] = None,
                  rate_limit_wait_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  realm_wait_seconds: pulumi.Input[Optional[_builtins.float]] = None,
+                 write_concurrency: pulumi.Input[Optional[_builtins.int]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):
@@ -265,12 +303,14 @@ class Provider(pulumi.ProviderResource):
             __props__.__dict__["api_password"] = None if api_password is None else pulumi.Output.secret(api_password)
             __props__.__dict__["api_url"] = api_url
             __props__.__dict__["api_username"] = api_username
+            __props__.__dict__["bulk_create_size"] = pulumi.Output.from_input(bulk_create_size).apply(pulumi.runtime.to_json) if bulk_create_size is not None else None
             __props__.__dict__["client_id"] = client_id
             __props__.__dict__["client_secret"] = None if client_secret is None else pulumi.Output.secret(client_secret)
             __props__.__dict__["log_level"] = log_level
             __props__.__dict__["oauth_url"] = oauth_url
             __props__.__dict__["rate_limit_wait_seconds"] = pulumi.Output.from_input(rate_limit_wait_seconds).apply(pulumi.runtime.to_json) if rate_limit_wait_seconds is not None else None
             __props__.__dict__["realm_wait_seconds"] = pulumi.Output.from_input(realm_wait_seconds).apply(pulumi.runtime.to_json) if realm_wait_seconds is not None else None
+            __props__.__dict__["write_concurrency"] = pulumi.Output.from_input(write_concurrency).apply(pulumi.runtime.to_json) if write_concurrency is not None else None
         secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["apiPassword", "clientSecret"])
         opts = pulumi.ResourceOptions.merge(opts, secret_opts)
         super(Provider, __self__).__init__(

@@ -31,6 +31,11 @@ func GetApiUsername(ctx *pulumi.Context) string {
 	return config.Get(ctx, "bandwidth:apiUsername")
 }
 
+// How many entries a SipCredentialSet sends in one bulk create request (default 100, at most 1000).
+func GetBulkCreateSize(ctx *pulumi.Context) int {
+	return config.GetInt(ctx, "bandwidth:bulkCreateSize")
+}
+
 // OAuth2 client id (client credentials).
 func GetClientId(ctx *pulumi.Context) string {
 	return config.Get(ctx, "bandwidth:clientId")
@@ -59,4 +64,9 @@ func GetRateLimitWaitSeconds(ctx *pulumi.Context) float64 {
 // How long a realm create or delete may wait for Bandwidth (seconds, default 300).
 func GetRealmWaitSeconds(ctx *pulumi.Context) float64 {
 	return config.GetFloat64(ctx, "bandwidth:realmWaitSeconds")
+}
+
+// How many updates or deletes a SipCredentialSet has in flight at once (default 16, at most 64). Bandwidth's rate limits pause them all together.
+func GetWriteConcurrency(ctx *pulumi.Context) int {
+	return config.GetInt(ctx, "bandwidth:writeConcurrency")
 }

@@ -34,6 +34,11 @@ apiUsername: Optional[str]
 Legacy API user name (Basic auth).
 """
 
+bulkCreateSize: Optional[int]
+"""
+How many entries a SipCredentialSet sends in one bulk create request (default 100, at most 1000).
+"""
+
 clientId: Optional[str]
 """
 OAuth2 client id (client credentials).
@@ -62,5 +67,10 @@ How long one API call may wait, in all, for a Bandwidth rate limit to reset (sec
 realmWaitSeconds: Optional[float]
 """
 How long a realm create or delete may wait for Bandwidth (seconds, default 300).
+"""
+
+writeConcurrency: Optional[int]
+"""
+How many updates or deletes a SipCredentialSet has in flight at once (default 16, at most 64). Bandwidth's rate limits pause them all together.
 """
 

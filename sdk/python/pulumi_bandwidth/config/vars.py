@@ -49,6 +49,13 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get('apiUsername')
 
     @_builtins.property
+    def bulk_create_size(self) -> Optional[int]:
+        """
+        How many entries a SipCredentialSet sends in one bulk create request (default 100, at most 1000).
+        """
+        return __config__.get_int('bulkCreateSize')
+
+    @_builtins.property
     def client_id(self) -> Optional[str]:
         """
         OAuth2 client id (client credentials).
@@ -89,4 +96,11 @@ class _ExportableConfig(types.ModuleType):
         How long a realm create or delete may wait for Bandwidth (seconds, default 300).
         """
         return __config__.get_float('realmWaitSeconds')
+
+    @_builtins.property
+    def write_concurrency(self) -> Optional[int]:
+        """
+        How many updates or deletes a SipCredentialSet has in flight at once (default 16, at most 64). Bandwidth's rate limits pause them all together.
+        """
+        return __config__.get_int('writeConcurrency')
 
