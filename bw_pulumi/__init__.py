@@ -2,8 +2,8 @@
 
 from bw_pulumi.about import version as _version
 from bw_pulumi.api.errors import InvalidInputError
-from bw_pulumi.provider import SipCredentialProvider, SipRealmProvider
-from bw_pulumi.resource import SipCredential, SipRealm
+from bw_pulumi.provider import SipCredentialProvider, SipCredentialSetProvider, SipRealmProvider
+from bw_pulumi.resource import SipCredential, SipCredentialSet, SipCredentialSetError, SipRealm
 from bw_pulumi.resources.hook_errors import ProviderOperationError
 from bw_pulumi.resources.sip_credential.rules import SipHashes, compute_hashes
 
@@ -15,6 +15,9 @@ __all__ = [
     "ProviderOperationError",
     "SipCredential",
     "SipCredentialProvider",
+    "SipCredentialSet",
+    "SipCredentialSetError",
+    "SipCredentialSetProvider",
     "SipHashes",
     "SipRealm",
     "SipRealmProvider",

@@ -30,7 +30,7 @@ from pulumi.dynamic import (
 
 from bw_pulumi.api.errors import ConfigurationError
 from bw_pulumi.config.check import check_settings, unknown_key_warnings
-from bw_pulumi.config.logs import LOGGER_NAME, configure_logging
+from bw_pulumi.config.logs import LOGGER_NAME, configure_logging, notice
 from bw_pulumi.config.settings import (
     ConfigLookup,
     load_client_settings,
@@ -39,19 +39,44 @@ from bw_pulumi.config.settings import (
 )
 from bw_pulumi.config.shared import shared_pieces
 from bw_pulumi.resources.client import BandwidthClient
-from bw_pulumi.resources.hook_errors import ProviderOperationError, short_errors
+from bw_pulumi.resources.hook_errors import ProviderOperationError, describe, short_errors
 from bw_pulumi.resources.kind import Kind
+from bw_pulumi.resources.lifecycle import PartialFailure
 from bw_pulumi.resources.sip_credential.kind import SIP_CREDENTIAL_KIND
 from bw_pulumi.resources.sip_credential.operations import DesiredCredential
+from bw_pulumi.resources.sip_credential_set.kind import SIP_CREDENTIAL_SET_KIND
 from bw_pulumi.resources.sip_realm.kind import SIP_REALM_KIND
 
-__all__ = ["DesiredCredential", "KindProvider", "SipCredentialProvider", "SipRealmProvider"]
+__all__ = [
+    "DesiredCredential",
+    "KindProvider",
+    "SipCredentialProvider",
+    "SipCredentialSetProvider",
+    "SipRealmProvider",
+]
 
 
 class KindProvider(ResourceProvider):
     """CRUD for one resource of the subclass's ``kind``: settings from the stack config, one
     API client built on first use, and each hook's expected failures told in one line
-    naming the kind (:func:`~bw_pulumi.resources.hook_errors.short_errors`)."""
+    naming the kind (:func:`~bw_pulumi.resources.hook_errors.short_errors`).
+
+    A create or update that did part of its work raises
+    :class:`~bw_pulumi.resources.lifecycle.PartialFailure`. A dynamic provider cannot fail
+    and return state in one call (its server aborts the call, and the engine then keeps
+    nothing), so the failure is *returned*: the result carries the state to keep, whose
+    outputs record what failed (a set's ``failures``), the engine saves it, and the
+    resource class fails the ``up`` when that output is not empty
+    (:class:`bw_pulumi.resource.SipCredentialSet`). The failure's one line also goes to
+    the provider's log, so the diagnostics name it beside the resource's own error.
+
+    A dynamic provider's diff answers only "changes" and "replaces" (its server drops any
+    detailed diff), and ``pulumi.log`` does not reach the engine from its process
+    (pulumi/pulumi#6065, #18253: its stdout and stderr do). So when a kind's plan can say
+    what changes inside the resource (:meth:`~bw_pulumi.resources.lifecycle.Plan.summary`,
+    e.g. the set's entries), :meth:`diff` writes that line to the provider's stderr, which
+    the CLI shows among the preview's diagnostics.
+    """
 
     kind: ClassVar[Kind]
 
@@ -108,6 +133,9 @@ class KindProvider(ResourceProvider):
     @short_errors
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         plan = self._ops.diff(olds, news)
+        summary = plan.summary() if plan.changes else None
+        if summary:
+            notice(f"{describe(self.kind.label, [news], self.kind.name_of)}: {summary}")
         return DiffResult(
             changes=plan.changes,
             replaces=plan.replaces,
@@ -116,7 +144,11 @@ class KindProvider(ResourceProvider):
 
     @short_errors
     def create(self, props: dict[str, Any]) -> CreateResult:
-        created = self._ops.create(props)
+        try:
+            created = self._ops.create(props)
+        except PartialFailure as partial:
+            self._log_partial("create", partial, [props])
+            return CreateResult(partial.id, partial.outputs)
         return CreateResult(created.id, created.outputs)
 
     @short_errors
@@ -126,11 +158,20 @@ class KindProvider(ResourceProvider):
 
     @short_errors
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        return UpdateResult(self._ops.update(id_, olds, news))
+        try:
+            return UpdateResult(self._ops.update(id_, olds, news))
+        except PartialFailure as partial:
+            self._log_partial("update", partial, [id_, news])
+            return UpdateResult(partial.outputs)
 
     @short_errors
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         self._ops.delete(id_, props)
+
+    def _log_partial(self, hook: str, partial: PartialFailure, args: list[Any]) -> None:
+        """The failure's one line (no secret: keys and scrubbed reasons), as a warning."""
+        what = describe(self.kind.label, args, self.kind.name_of)
+        logging.getLogger(LOGGER_NAME).warning("%s %s failed in part: %s", hook, what, partial)
 
 
 class SipCredentialProvider(KindProvider):
@@ -138,6 +179,13 @@ class SipCredentialProvider(KindProvider):
     realm-scoped (``{realm_id}/{credential_id}``)."""
 
     kind = SIP_CREDENTIAL_KIND
+
+
+class SipCredentialSetProvider(KindProvider):
+    """CRUD for a set of SIP credentials of one realm, written in bulk; a partial write
+    returns the state with ``failures`` (see :class:`KindProvider`)."""
+
+    kind = SIP_CREDENTIAL_SET_KIND
 
 
 class SipRealmProvider(KindProvider):

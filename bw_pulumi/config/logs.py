@@ -38,3 +38,11 @@ def configure_logging(level_name: str | None) -> None:
             level_name,
             ", ".join(LEVELS),
         )
+
+
+def notice(message: str) -> None:
+    """One line for the user whatever ``bandwidth:logLevel`` says (a preview's summary of
+    what changes inside a resource): ``bw-pulumi: `` and the message, on stderr, which the
+    CLI shows among the diagnostics. Never pass it a secret."""
+    sys.stderr.write(f"bw-pulumi: {message}\n")
+    sys.stderr.flush()

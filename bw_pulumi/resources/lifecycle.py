@@ -77,6 +77,11 @@ class Plan:
     delete_before_replace: bool = False
     changed: list[str] = field(default_factory=list)
 
+    def summary(self) -> str | None:
+        """One line naming what changes inside the resource, for a front door that can show
+        no detailed diff (a set's entries); None when the changed properties say it all."""
+        return None
+
     def plus(self, changed: Sequence[str] = (), replaces: Sequence[str] = ()) -> Plan:
         """This plan, with ``changed`` changed too and ``replaces`` replacing too: how a
         resource's own rules compose on the diff its definition gives

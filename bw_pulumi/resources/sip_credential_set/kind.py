@@ -12,6 +12,7 @@ from bw_pulumi.resources.sip_credential_set.definition import SIP_CREDENTIAL_SET
 from bw_pulumi.resources.sip_credential_set.operations import SipCredentialSetOperations
 from bw_pulumi.resources.sip_credential_set.outcome import SetOutcome
 from bw_pulumi.resources.sip_credential_set.rules import SetPlan
+from bw_pulumi.resources.sip_credential_set.state import previewed
 
 
 def set_name(props: Mapping[str, Any]) -> str | None:
@@ -54,6 +55,15 @@ class SetKindOperations:
         self.operations.delete(id_, props)
 
 
+def usernames_of_inputs(inputs: Props) -> Props:
+    """``usernames``, which the entries alone decide (unknown per entry where its username
+    is): carried among a dynamic provider's checked inputs, so that a preview of a password
+    change shows an exported ``usernames`` as known, not as changing. Nothing secret: the
+    hashes, which the inputs decide too, would then sit in the state's inputs in clear."""
+    usernames = previewed({}, inputs)["usernames"]
+    return {"usernames": usernames} if isinstance(usernames, Mapping) else {}
+
+
 def _raise_partial(outcome: SetOutcome) -> None:
     if outcome.failures:
         raise PartialFailure(outcome.message(), outcome.id, outcome.outputs, outcome.reasons())
@@ -72,4 +82,5 @@ SIP_CREDENTIAL_SET_KIND = Kind(
     label="SIP credential set",
     name_of=set_name,
     operations=set_operations,
+    outputs_of_inputs=usernames_of_inputs,
 )

@@ -246,8 +246,9 @@ class SetPlan(Plan):
         """Property path (``credentials["k"]``) -> action: a package provider's detailed diff."""
         return {entry_path(key): action for key, action in sorted(self.entries.items())}
 
-    def summary(self) -> str:
-        """``credentials: 2 to create (a, b), 1 to update (c)``: what a preview names."""
+    def summary(self) -> str | None:
+        """``credentials: 2 to create (a, b), 1 to update (c)``: what a preview names; None
+        when no entry is planned (nothing changes, or the whole set is replaced or unknown)."""
         parts = []
         for action in ("create", "update", "replace", "delete"):
             keys = self.keys(action)
@@ -256,7 +257,7 @@ class SetPlan(Plan):
                 parts.append(f"{len(keys)} to {action} ({shown})")
         if self.retired:
             parts.append(f"{self.retired} replaced credential(s) still to delete")
-        return f"{CREDENTIALS}: " + (", ".join(parts) if parts else "no change")
+        return f"{CREDENTIALS}: " + ", ".join(parts) if parts else None
 
 
 def plan(olds: Mapping[str, Any], news: Mapping[str, Any]) -> SetPlan:
