@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import secrets
 import subprocess
 import sys
@@ -330,6 +331,8 @@ class SizeRun:
             requests=seen.by_method,
             tokens=seen.tokens,
             largest_post=max((r.entries for r in records if r.method == "POST"), default=0),
+            retries=seen.retries,
+            load=round(os.getloadavg()[0], 2),
             peak_mib=peaks,
             state_bytes=state_bytes,
             error=error,

@@ -50,6 +50,10 @@ class SetPhase:
     tokens: int = 0
     #: The most credentials one POST carried (the request log's ``entries``).
     largest_post: int = 0
+    #: Replies our client retries (429, 5xx) plus requests repeated for the same path.
+    retries: int = 0
+    #: The machine's 1-minute load average when the phase ended (2 cores, shared).
+    load: float | None = None
     #: Peak resident memory (VmHWM) by role: "engine" (the pulumi CLI), "provider",
     #: "program"; in MiB.
     peak_mib: dict[str, float] = field(default_factory=dict)
