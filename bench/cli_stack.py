@@ -32,9 +32,9 @@ class CliFailed(RuntimeError):
 @dataclass(frozen=True)
 class CliRun:
     seconds: float
-    #: Peak resident memory (VmHWM) in bytes, by role: "provider" (the provider process:
-    #: ``python -m pulumi.dynamic`` or ``pulumi-resource-bandwidth``) and "program" (the
-    #: Python stack program).
+    #: Peak resident memory (VmHWM) in bytes, by role: "engine" (the ``pulumi`` CLI),
+    #: "provider" (the provider process: ``python -m pulumi.dynamic`` or
+    #: ``pulumi-resource-bandwidth``) and "program" (the Python stack program).
     peaks: dict[str, int]
     #: CPU seconds (user + system) by role, as of each process's last sample.
     cpu: dict[str, float]
@@ -152,6 +152,10 @@ class PeakSampler:
             self.sample()
 
     def sample(self) -> None:
+        # The root is the pulumi CLI itself: the engine, which holds the whole state.
+        engine = high_water_mark(_read(f"/proc/{self.root_pid}/status"))
+        if engine is not None:
+            self.peaks["engine"] = max(self.peaks.get("engine", 0), engine)
         for pid in descendants(self.root_pid):
             role = process_role(_read(f"/proc/{pid}/cmdline").split("\0"))
             if role is None:

@@ -50,7 +50,10 @@ _PROVIDER_KEY = "__provider"
 #: Each stack's SIP usernames start differently: the dynamic and native stacks share one
 #: sandbox account, and the same username in both would be one credential (adopted by
 #: whichever stack came second, deleted by whichever destroyed first).
-USERNAME_PREFIXES = {"dynamic": "bench", "native": "native", "floor": "floor"}
+USERNAME_PREFIXES = {"dynamic": "bench", "native": "native", "floor": "floor", "set": "set"}
+#: The set benchmark's "one entry changed" phase: the first entry's password is derived
+#: with this suffix on the seed (config ``changeFirst``), every other entry's unchanged.
+CHANGED_SUFFIX = "/changed"
 
 
 def resource_name(index: int) -> str:
@@ -61,6 +64,13 @@ def resource_name(index: int) -> str:
 def sip_username(stack: str, index: int) -> str:
     """``bench00042`` in the dynamic stack, ``native00042`` in the native one."""
     return f"{USERNAME_PREFIXES[stack]}{index:05d}"
+
+
+def password_at(seed: str, name: str, index: int, change_first: bool) -> str:
+    """The password of entry ``index``: :func:`derive_password`, the first one from a
+    changed seed when ``change_first`` (one entry changed, the rest as they were)."""
+    changed = change_first and index == 0
+    return derive_password(seed + CHANGED_SUFFIX if changed else seed, name)
 
 
 def derive_password(seed: str, name: str) -> str:

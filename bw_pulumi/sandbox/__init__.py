@@ -12,8 +12,8 @@ One folder per concern, as moto has one per service; folders import downwards on
 (``tests/unit/test_house_rules.py``):
 
 * ``core/``: what every resource shares and that knows none of them: request/reply values
-  (``http``), ``ApiError``, XML helpers, route helpers and paging, faults, chaos mode, rate
-  limits, response shapes, the control endpoint's guard;
+  (``http``), ``ApiError``, XML helpers, route helpers and paging, faults, entry refusals,
+  chaos mode, rate limits, response shapes, the control endpoint's guard;
 * ``credentials/``: account-level SIP credentials (models, rules, store, xml, routes,
   control), on ``core/``;
 * ``realms/``: the realms API and realm-scoped credentials (models, rules, table, store,
@@ -34,6 +34,7 @@ from .core.errors import ApiError
 from .core.faults import Fault, FaultKind
 from .core.http import AuthKind, RequestRecord
 from .core.rate_limits import EarlyRequest, RateLimitMode, RateLimitStats
+from .core.refusals import EntryRefusal
 from .credentials.models import DEFAULT_REALM, StoredCredential
 from .realms.models import (
     RealmRecord,
@@ -50,6 +51,7 @@ __all__ = [
     "ApiError",
     "AuthKind",
     "EarlyRequest",
+    "EntryRefusal",
     "Fault",
     "FaultKind",
     "RateLimitMode",

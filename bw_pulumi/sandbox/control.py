@@ -11,6 +11,7 @@ from .core import control_guard, rate_limits
 from .core.chaos import ChaosSettings
 from .core.faults import Fault, FaultQueue
 from .core.http import Reply, Request, json_body, json_object, json_reply
+from .core.refusals import EntryRefusal
 from .state import SandboxState
 
 PREFIX = "/_sandbox/"
@@ -40,6 +41,8 @@ def _dispatch(state: SandboxState, faults: FaultQueue, request: Request, route: 
     if (method, route) == ("POST", "revoke-tokens"):
         state.revoke_tokens()
         return json_reply(200, {"ok": True})
+    if route == "refusals" and method in ("GET", "POST"):
+        return _refusals(state, request)
     if route == "latency" and method in ("GET", "PUT"):
         return _latency(state, request)
     if route == "response-shapes" and method in ("GET", "PATCH"):
@@ -71,6 +74,19 @@ def _faults(faults: FaultQueue, request: Request) -> Reply:
             faults.push(fault)
         return json_reply(201, {"queued": len(parsed), "pending": len(faults.pending())})
     return json_reply(200, {"faults": [fault.to_json() for fault in faults.pending()]})
+
+
+def _refusals(state: SandboxState, request: Request) -> Reply:
+    """``GET|POST refusals``: ``{"username": "phone-7", "code": 23019, "times": 1}`` (or a
+    list of them) refuses that entry of the next bulk creates in ``Errors`` while the
+    others of the same request are created; both answer the pending refusals."""
+    if request.method == "POST":
+        body = json_body(request)
+        items = body if isinstance(body, list) else [body]
+        for refusal in [EntryRefusal.from_json(json_object(item)) for item in items]:
+            state.refusals.add(refusal)
+    pending = [refusal.to_json() for refusal in state.refusals.pending()]
+    return json_reply(201 if request.method == "POST" else 200, {"refusals": pending})
 
 
 def _latency(state: SandboxState, request: Request) -> Reply:

@@ -18,7 +18,7 @@ from .api import handle_api, is_api_path
 from .core.faults import FaultQueue
 from .core.http import Reply, Request, RequestRecord, xml_reply
 from .core.route_helpers import ERROR_ROOT, not_found_route
-from .core.xml import error_document
+from .core.xml import children_named, error_document
 from .state import SandboxState
 
 MAX_BODY_BYTES: Final = 1 << 20
@@ -140,7 +140,9 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         if api:
             self._sandbox.state.deleter.served(request, reply.status)
             kind, _ = request.auth()
-            record = RequestRecord(request.method, request.target, reply.status, kind)
+            record = RequestRecord(
+                request.method, request.target, reply.status, kind, _entries(request)
+            )
             self._sandbox.state.record(record)
         self._send(reply)
 
@@ -189,3 +191,10 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if reply.body:
             self.wfile.write(reply.body)
+
+
+def _entries(request: Request) -> int:
+    """The number of credentials a POST carried (a bulk create's size) for the log."""
+    if request.method != "POST":
+        return 0
+    return children_named(request.body, "SipCredentials", "SipCredential")

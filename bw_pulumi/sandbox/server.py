@@ -17,6 +17,7 @@ from .core.chaos import WRITE_METHODS, ChaosSettings
 from .core.faults import Fault, FaultQueue
 from .core.http import RequestRecord
 from .core.rate_limits import DEFAULT_GRACE_SECONDS, RateLimitMode, RateLimitStats
+from .core.refusals import DEFAULT_REFUSAL_CODE, EntryRefusal
 from .credentials.models import DEFAULT_REALM, StoredCredential
 from .deleter import DeleterPlan
 from .http_server import SandboxHTTPServer, SandboxHTTPServerV6
@@ -217,6 +218,24 @@ class Sandbox:
     @property
     def pending_faults(self) -> list[Fault]:
         return self.faults.pending()
+
+    def refuse_entry(
+        self,
+        username: str,
+        code: int = DEFAULT_REFUSAL_CODE,
+        *,
+        description: str = "Refused by the sandbox",
+        times: int = 1,
+    ) -> None:
+        """Answer the bulk-create entry whose UserName is ``username`` (any letter case,
+        account-level or in a realm) in ``Errors`` with ``code``, ``times`` times, while
+        the other entries of the same POST are created: one refused entry without a
+        duplicate (``core/refusals.py``). ``reset()`` forgets pending refusals."""
+        self.state.refusals.add(EntryRefusal(username, code, description, times))
+
+    @property
+    def pending_refusals(self) -> list[EntryRefusal]:
+        return self.state.refusals.pending()
 
     def set_chaos(
         self,

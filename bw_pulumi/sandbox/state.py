@@ -15,6 +15,7 @@ from typing import Final
 from .core.faults import MAX_DELAY_SECONDS
 from .core.http import RequestRecord
 from .core.rate_limits import RateLimiter
+from .core.refusals import EntryRefusals
 from .core.spec_shapes import ResponseShapes
 from .credentials import rules
 from .credentials.models import DEFAULT_REALM, StoredCredential
@@ -81,12 +82,16 @@ class SandboxState:
         self._token_grants = 0
         #: Bandwidth's rate limits, when switched on (``core/rate_limits.py``).
         self.rate_limits = RateLimiter(wall_clock)
+        #: Bulk-create entries refused with a chosen code (``core/refusals.py``).
+        self.refusals = EntryRefusals()
         #: Account-level credentials and the configured realms (``credentials/store.py``).
         self.credentials = CredentialStore(
-            config.account_id, config.realms, self._lock, self._count_write
+            config.account_id, config.realms, self._lock, self._count_write, self.refusals
         )
         #: The realms API and realm-scoped credentials (``realms/store.py``).
-        self.realm_api = RealmStore(config.account_id, self._lock, clock, self._count_write)
+        self.realm_api = RealmStore(
+            config.account_id, self._lock, clock, self._count_write, self.refusals
+        )
         #: Answers in the spec's shapes (``core/spec_shapes.py``); ``reset()`` turns them off.
         self.shapes = ResponseShapes()
         #: Someone else deleting credentials while clients read (``deleter.py``).
@@ -105,6 +110,7 @@ class SandboxState:
         with self._lock:
             self._connections_accepted = 0
             self.rate_limits.clear()
+            self.refusals.clear()
             self.credentials.reset()
             self.realm_api.reset()
             self.shapes = ResponseShapes()

@@ -142,6 +142,7 @@ def test_control_state(sandbox: Sandbox) -> None:
             "path": f"/api/accounts/{ACCOUNT}/sipcredentials",
             "status": 201,
             "auth": "basic",
+            "entries": 1,
         }
     ]
     assert len(sandbox.requests) == 1  # control requests are not logged

@@ -106,12 +106,20 @@ class RequestRecord:
     """One emulated-API request as the sandbox answered it (control requests excluded).
 
     ``path`` includes the query string; ``auth`` is the scheme the caller presented,
-    whether or not it was accepted."""
+    whether or not it was accepted; ``entries`` is how many ``SipCredential`` elements
+    the body of a POST carried (a bulk create's size; 0 for any other request)."""
 
     method: str
     path: str
     status: int
     auth: AuthKind | None
+    entries: int = 0
 
     def to_json(self) -> dict[str, str | int | None]:
-        return {"method": self.method, "path": self.path, "status": self.status, "auth": self.auth}
+        return {
+            "method": self.method,
+            "path": self.path,
+            "status": self.status,
+            "auth": self.auth,
+            "entries": self.entries,
+        }

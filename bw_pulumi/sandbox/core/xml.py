@@ -37,6 +37,16 @@ def parse_root(body: bytes, expected: str) -> Element:
     return root
 
 
+def children_named(body: bytes, root_tag: str, child_tag: str) -> int:
+    """How many ``child_tag`` elements a ``root_tag`` body holds directly (0 when the body
+    is empty, malformed or has another root): what the request log counts."""
+    try:
+        root = parse_root(body, root_tag)
+    except BodyError:
+        return 0
+    return sum(1 for child in root if child.tag == child_tag)
+
+
 def add_text(parent: Element, tag: str, text: str) -> Element:
     child = SubElement(parent, tag)
     child.text = text

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ..core.errors import ApiError
+from ..core.refusals import EntryRefusals
 from ..core.spec_shapes import ResponseShapes
 from . import rules
 from .models import StoredCredential, credential_key
@@ -67,8 +68,11 @@ class CredentialStore:
         configured_realms: tuple[str, ...],
         lock: threading.RLock,
         count_write: Callable[[], None],
+        refusals: EntryRefusals | None = None,
     ) -> None:
         self._account_id = account_id
+        #: Entries of a bulk create to refuse with a chosen code (``core/refusals.py``).
+        self.refusals = refusals if refusals is not None else EntryRefusals()
         self._configured_realms = configured_realms
         self._lock = lock
         self._count_write = count_write
@@ -122,6 +126,9 @@ class CredentialStore:
 
     def _create_one(self, account_id: str, entry: rules.Submitted) -> CreateOutcome:
         stored = self._accounts[account_id]
+        refused = self.refusals.take(entry.user_name)
+        if refused is not None:
+            return CreateOutcome(entry, error=refused)
         try:
             credential = rules.new_credential(entry, self._realms)
             if credential.key in stored:

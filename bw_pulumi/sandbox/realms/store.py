@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ..core.errors import ApiError
+from ..core.refusals import EntryRefusals
 from ..core.spec_shapes import ResponseShapes
 from . import rules as rr
 from .models import RealmRecord, RealmSettings, StoredRealmCredential, echo_case
@@ -84,8 +85,11 @@ class RealmStore:
         lock: threading.RLock,
         clock: Callable[[], float],
         count_write: Callable[[], None],
+        refusals: EntryRefusals | None = None,
     ) -> None:
         self._lock = lock
+        #: Entries of a bulk create to refuse with a chosen code (``core/refusals.py``).
+        self.refusals = refusals if refusals is not None else EntryRefusals()
         self._clock = clock
         self._count_write = count_write
         self._table = RealmTable(account_id, lock, clock)
@@ -222,6 +226,9 @@ class RealmStore:
             return outcomes
 
     def _create_one(self, realm: Realm, entry: rr.RealmEntry) -> RealmCreateOutcome:
+        refused = self.refusals.take(entry.fields.user_name)
+        if refused is not None:
+            return RealmCreateOutcome(entry, error=refused)
         try:
             fields = rr.new_credential_fields(entry, realm.id, realm.fqdn)
             if realm.holds_user(fields.user_name):
