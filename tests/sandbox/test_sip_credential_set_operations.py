@@ -420,6 +420,27 @@ def test_refresh_reads_list_pages_and_confirms_absence_by_get(
     assert plan.entries == {"phone-004": "update", "phone-007": "create"}
 
 
+def test_refresh_of_a_large_set_costs_its_list_pages_alone(
+    sandbox: Sandbox, client: BandwidthClient
+) -> None:
+    """Read on 16 threads, 1,200 entries cost their 3 list pages and no GET: the set
+    announces its reads, so the early ones do not fall back to GETs while the pages that
+    hold them are still unfetched (before: a varying number of GETs on top)."""
+    written = up(ops_of(client), None, inputs(entries(1200)))
+    sandbox.drain_requests()
+    # Entries held in the opposite order to the API's listing: the first reads want the
+    # last page.
+    state = {
+        k: dict(reversed(v.items())) if isinstance(v, dict) else v
+        for k, v in written.outputs.items()
+    }
+    found = ops_of(client, concurrency=16).read("set-id", state)
+    assert len(found.outputs["usernames"]) == 1200
+    requests = sandbox.drain_requests()
+    assert [r.method for r in requests] == ["GET"] * 3
+    assert all("page=" in r.path for r in requests)
+
+
 def test_refresh_shows_a_username_case_change_as_a_replace(
     sandbox: Sandbox, ops: SipCredentialSetOperations
 ) -> None:

@@ -50,6 +50,8 @@ PageFetcher = Callable[[str], tuple[tuple[Credential, ...], "str | None"]]
 class _Scope:
     reads: int = 0
     requests: int = 0
+    #: Reads announced ahead (:meth:`Listing.announce`), counted already.
+    announced: int = 0
     entries: dict[str, Credential] = field(default_factory=dict)
     next_query: str | None = FIRST_PAGE
     fetched: set[str] = field(default_factory=set)
@@ -85,7 +87,10 @@ class Listing:
         to entries shifting between pages, so it never decides that on its own."""
         state = self._scope(scope)
         with state.lock:
-            state.reads += 1
+            if state.announced:
+                state.announced -= 1
+            else:
+                state.reads += 1
             while True:
                 hit = state.entries.get(key)
                 if hit is not None:
@@ -97,6 +102,16 @@ class Listing:
                 self._fetch_next(state, fetch_page, key_of)
             state.requests += 1
         return read_one()
+
+    def announce(self, scope: Hashable, reads: int) -> None:
+        """``reads`` reads of ``scope`` follow at once (a set reads every entry, on several
+        threads): the cost rule counts them now, so the pages they justify are fetched for
+        whichever read comes first, rather than each early read falling back to its own GET
+        because the reads that would pay for the pages have not arrived yet."""
+        state = self._scope(scope)
+        with state.lock:
+            state.reads += reads
+            state.announced += reads
 
     def wrote(self, scope: Hashable) -> None:
         """This process changed ``scope`` at Bandwidth: its listing is out of date."""

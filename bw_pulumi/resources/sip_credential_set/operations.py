@@ -139,6 +139,7 @@ class SipCredentialSetOperations:
             )
         scope = Scope.of(props)
         held = held_of(props)
+        self._listing.announce(scope.listing_key, len(held))
         live = self._parallel(
             {key: partial(self._read_one, scope, h, props) for key, h in held.items()}
         )
