@@ -12,9 +12,11 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from bw_pulumi.sandbox import Sandbox
 
 REPO = Path(__file__).resolve().parent.parent
 PROGRAM = Path(__file__).resolve().parent / "program"
@@ -122,6 +124,32 @@ class BenchProject:
                 tail = output.read()[-OUTPUT_TAIL_CHARACTERS:]
                 raise CliFailed(f"pulumi {' '.join(args)} exited {process.returncode}\n{tail}")
         return CliRun(seconds, sampler.peaks, sampler.cpu())
+
+
+def sandbox_settings(sandbox: Sandbox) -> dict[str, str]:
+    """The ``bandwidth:*`` settings that point a stack at ``sandbox`` (no secret among them)."""
+    return {
+        "bandwidth:accountId": sandbox.account_id,
+        "bandwidth:clientId": sandbox.config.client_id,
+        "bandwidth:apiUrl": sandbox.base_url,
+        "bandwidth:oauthUrl": sandbox.token_url,
+    }
+
+
+def init_stack(
+    project: BenchProject, stack: str, plain: Mapping[str, str], secrets: Mapping[str, str]
+) -> None:
+    """Create ``stack`` with ``plain`` config on argv and ``secrets`` through stdin, never
+    argv."""
+    project.run("stack", "init", stack)
+    pairs = [arg for key, value in plain.items() for arg in ("--plaintext", f"{key}={value}")]
+    project.run("config", "set-all", "--stack", stack, *pairs)
+    for key, value in secrets.items():
+        set_secret(project, stack, key, value)
+
+
+def set_secret(project: BenchProject, stack: str, key: str, value: str) -> None:
+    project.run("config", "set", "--stack", stack, "--secret", key, stdin=value)
 
 
 class PeakSampler:

@@ -37,7 +37,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench.cli_stack import REPO, BenchProject, CliFailed
+from bench.cli_stack import (
+    REPO,
+    BenchProject,
+    CliFailed,
+    init_stack,
+    sandbox_settings,
+    set_secret,
+)
 from bench.report import (
     PHASES,
     PROVIDERS,
@@ -214,30 +221,17 @@ class SizeRun:
         return rows
 
     def _init_stack(self, project: BenchProject, stack: StackKind) -> None:
-        sandbox = self.sandbox
-        plain = {
-            "kind": stack,
-            "count": str(self.n),
-            "realm": DEFAULT_REALM,
-            "bandwidth:accountId": sandbox.account_id,
-            "bandwidth:clientId": sandbox.config.client_id,
-            "bandwidth:apiUrl": sandbox.base_url,
-            "bandwidth:oauthUrl": sandbox.token_url,
+        plain = {"kind": stack, "count": str(self.n), "realm": DEFAULT_REALM}
+        plain.update(sandbox_settings(self.sandbox))
+        secrets = {
+            "bandwidth:clientSecret": self.sandbox.config.client_secret,
+            "passwordSeed": self.seeds[0],
         }
-        project.run("stack", "init", stack)
-        pairs = [arg for key, value in plain.items() for arg in ("--plaintext", f"{key}={value}")]
-        project.run("config", "set-all", "--stack", stack, *pairs)
-        # Secrets go through stdin, never argv.
-        self._set_secret(project, stack, "bandwidth:clientSecret", sandbox.config.client_secret)
-        self._set_secret(project, stack, "passwordSeed", self.seeds[0])
-
-    @staticmethod
-    def _set_secret(project: BenchProject, stack: StackKind, key: str, value: str) -> None:
-        project.run("config", "set", "--stack", stack, "--secret", key, stdin=value)
+        init_stack(project, stack, plain, secrets)
 
     def _phase(self, project: BenchProject, stack: StackKind, phase: str) -> PhaseResult:
         if phase == "rotate":
-            self._set_secret(project, stack, "passwordSeed", self.seeds[1])
+            set_secret(project, stack, "passwordSeed", self.seeds[1])
         sandbox = self.sandbox
         sandbox.drain_requests()
         connections, writes = sandbox.connections_accepted, sandbox.writes

@@ -35,7 +35,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench.cli_stack import REPO, BenchProject, CliFailed
+from bench.cli_stack import (
+    REPO,
+    BenchProject,
+    CliFailed,
+    init_stack,
+    sandbox_settings,
+    set_secret,
+)
 from bench.report import traffic
 from bench.set_report import (
     API_STACKS,
@@ -280,28 +287,19 @@ class SizeRun:
         return rows
 
     def _init_stack(self, project: BenchProject, stack: SetStack) -> None:
-        sandbox = self.sandbox
-        plain = {
-            "kind": stack,
-            "count": str(self.n),
-            "realm": DEFAULT_REALM,
-            "bandwidth:accountId": sandbox.account_id,
-            "bandwidth:clientId": sandbox.config.client_id,
-            "bandwidth:apiUrl": sandbox.base_url,
-            "bandwidth:oauthUrl": sandbox.token_url,
-        }
+        plain = {"kind": stack, "count": str(self.n), "realm": DEFAULT_REALM}
+        plain.update(sandbox_settings(self.sandbox))
         if self.settings.write_concurrency is not None:
             plain["bandwidth:writeConcurrency"] = str(self.settings.write_concurrency)
-        project.run("stack", "init", stack)
-        pairs = [arg for key, value in plain.items() for arg in ("--plaintext", f"{key}={value}")]
-        project.run("config", "set-all", "--stack", stack, *pairs)
-        # Secrets go through stdin, never argv.
-        _set_secret(project, stack, "bandwidth:clientSecret", sandbox.config.client_secret)
-        _set_secret(project, stack, "passwordSeed", self.seeds[0])
+        secrets = {
+            "bandwidth:clientSecret": self.sandbox.config.client_secret,
+            "passwordSeed": self.seeds[0],
+        }
+        init_stack(project, stack, plain, secrets)
 
     def _phase(self, project: BenchProject, stack: SetStack, phase: str) -> SetPhase:
         if phase == "rotate":
-            _set_secret(project, stack, "passwordSeed", self.seeds[1])
+            set_secret(project, stack, "passwordSeed", self.seeds[1])
         if phase == "one-changed":
             project.run("config", "set", "--stack", stack, "changeFirst", "true")
         self.log.take()
@@ -360,10 +358,6 @@ class SizeRun:
         wrong = sum(held.get(name) != hashes for name, hashes in wanted.items())
         extra = len(set(held) - set(wanted))
         return f"after {phase} the sandbox holds {wrong} wrong or missing, {extra} extra"
-
-
-def _set_secret(project: BenchProject, stack: str, key: str, value: str) -> None:
-    project.run("config", "set", "--stack", stack, "--secret", key, stdin=value)
 
 
 def _state_bytes(project: BenchProject, stack: str) -> int:
